@@ -1,0 +1,198 @@
+/* The /v1 API: each route maps a request onto one use case. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/lifecycle.h"
+#include "http/http.h"
+#include "svc/catalog.h"
+#include "svc/exceptions.h"
+#include "svc/fields.h"
+#include "svc/orders.h"
+#include "svc/stock.h"
+#include "util/timefmt.h"
+
+static svc_op_t *put_sku(http_req_t *q, svc_result_t *r) {
+    return sku_put_op(q->app, q->params[0], q->body, q->actor, r);
+}
+
+static svc_op_t *get_sku(http_req_t *q, svc_result_t *r) {
+    sku_get(q->app, q->params[0], r);
+    return NULL;
+}
+
+static svc_op_t *put_warehouse(http_req_t *q, svc_result_t *r) {
+    return warehouse_put_op(q->app, q->params[0], q->body, q->actor, r);
+}
+
+static svc_op_t *get_warehouse(http_req_t *q, svc_result_t *r) {
+    warehouse_get(q->app, q->params[0], r);
+    return NULL;
+}
+
+static svc_op_t *put_stock(http_req_t *q, svc_result_t *r) {
+    return stock_count_op(q->app, q->params[0], q->params[1], q->body, q->actor, r);
+}
+
+static svc_op_t *adjust_stock(http_req_t *q, svc_result_t *r) {
+    return stock_adjust_op(q->app, q->params[0], q->params[1], q->body, q->actor, r);
+}
+
+static svc_op_t *get_stock(http_req_t *q, svc_result_t *r) {
+    stock_summary(q->app, q->params[0], r);
+    return NULL;
+}
+
+static svc_op_t *post_order(http_req_t *q, svc_result_t *r) {
+    if (!json_is_object(q->body)) {
+        field_errors_add(&r->errors, "", "wrong_type", "the order must be a JSON object");
+        svc_fail(r, ORDO_E_VALIDATION, "the body is not a JSON object");
+        return NULL;
+    }
+    return order_place_op(q->app, q->body, q->actor, r);
+}
+
+static svc_op_t *get_order(http_req_t *q, svc_result_t *r) {
+    order_get(q->app, q->params[0], r);
+    return NULL;
+}
+
+static svc_op_t *get_order_events(http_req_t *q, svc_result_t *r) {
+    order_events(q->app, q->params[0], r);
+    return NULL;
+}
+
+/* Reads a required "reason"-like string field from a small action body. */
+static const char *action_text(http_req_t *q, const char *key, bool required, svc_result_t *r) {
+    if (q->body && !json_is_object(q->body)) {
+        field_errors_add(&r->errors, "", "wrong_type", "the body must be a JSON object");
+        svc_fail(r, ORDO_E_VALIDATION, "the body is not a JSON object");
+        return NULL;
+    }
+    const char *text = field_string(q->body, key, required, ORDO_REASON_MAX, &r->errors);
+    if (r->errors.count) {
+        svc_fail(r, ORDO_E_VALIDATION, "the request has invalid fields");
+        return NULL;
+    }
+    return text ? text : "";
+}
+
+static svc_op_t *cancel_order(http_req_t *q, svc_result_t *r) {
+    const char *reason = action_text(q, "reason", true, r);
+    if (!reason)
+        return NULL;
+    svc_op_t *op = order_cancel_op(q->app, q->params[0], reason, q->actor);
+    if (!op)
+        svc_fail(r, ORDO_E_OVERLOADED, "out of memory");
+    return op;
+}
+
+static bool parse_time_param(http_req_t *q, const char *name, int64_t *out, svc_result_t *r) {
+    const char *v = http_query(q, name);
+    *out = 0;
+    if (!v)
+        return true;
+    if (rfc3339_parse(v, out))
+        return true;
+    field_errors_add(&r->errors, name, "invalid_datetime", "%s must be an RFC 3339 date-time",
+                     name);
+    return false;
+}
+
+static svc_op_t *list_orders(http_req_t *q, svc_result_t *r) {
+    order_filter_t f = {.channel = -1, .limit = ORDO_PAGE_DEFAULT};
+    field_errors_t *e = &r->errors;
+    f.status = http_query(q, "status");
+    if (f.status && order_status_from_name(f.status) < 0)
+        field_errors_add(e, "status", "unknown_status", "no order status '%s'", f.status);
+    const char *channel = http_query(q, "channel");
+    if (channel && (f.channel = channel_from_name(channel)) < 0)
+        field_errors_add(e, "channel", "unknown_channel", "no channel '%s'", channel);
+    f.exception_code = http_query(q, "exception");
+    f.q = http_query(q, "q");
+    parse_time_param(q, "since", &f.since_ms, r);
+    parse_time_param(q, "until", &f.until_ms, r);
+    const char *limit = http_query(q, "limit");
+    if (limit) {
+        char *end;
+        long n = strtol(limit, &end, 10);
+        if (*end || n < 1 || n > ORDO_PAGE_MAX)
+            field_errors_add(e, "limit", "out_of_range", "limit must be 1..%d", ORDO_PAGE_MAX);
+        else
+            f.limit = (int)n;
+    }
+    const char *cursor = http_query(q, "cursor");
+    if (cursor) {
+        char *end;
+        long long id = strtoll(cursor, &end, 10);
+        if (*end || id < 1)
+            field_errors_add(e, "cursor", "invalid_cursor", "cursor is not one this API gave");
+        else
+            f.before_id = id;
+    }
+    if (e->count) {
+        svc_fail(r, ORDO_E_VALIDATION, "invalid query parameters");
+        return NULL;
+    }
+    order_list(q->app, &f, r);
+    return NULL;
+}
+
+static svc_op_t *list_exceptions(http_req_t *q, svc_result_t *r) {
+    const char *status = http_query(q, "status");
+    if (status && strcmp(status, "all") == 0)
+        status = NULL;
+    else if (status && strcmp(status, "open") != 0 && strcmp(status, "resolved") != 0) {
+        field_errors_add(&r->errors, "status", "out_of_range",
+                         "status must be open, resolved or all");
+        svc_fail(r, ORDO_E_VALIDATION, "invalid query parameters");
+        return NULL;
+    }
+    int limit = ORDO_PAGE_MAX;
+    const char *l = http_query(q, "limit");
+    if (l && atoi(l) > 0 && atoi(l) < limit)
+        limit = atoi(l);
+    exception_list(q->app, status, limit, r);
+    return NULL;
+}
+
+static svc_op_t *resolve_exception(http_req_t *q, svc_result_t *r) {
+    char *end;
+    long long id = strtoll(q->params[0], &end, 10);
+    if (*end || id < 1) {
+        svc_fail(r, ORDO_E_NOT_FOUND, "no exception '%s'", q->params[0]);
+        return NULL;
+    }
+    const char *note = action_text(q, "note", false, r);
+    if (!note)
+        return NULL;
+    svc_op_t *op = exception_resolve_op(q->app, id, note, q->actor);
+    if (!op)
+        svc_fail(r, ORDO_E_OVERLOADED, "out of memory");
+    return op;
+}
+
+static svc_op_t *verify_stock(http_req_t *q, svc_result_t *r) {
+    stock_verify(q->app, r);
+    return NULL;
+}
+
+const http_route_t http_routes[] = {
+    {"PUT", "/v1/skus/{}", put_sku, true},
+    {"GET", "/v1/skus/{}", get_sku, false},
+    {"PUT", "/v1/warehouses/{}", put_warehouse, true},
+    {"GET", "/v1/warehouses/{}", get_warehouse, false},
+    {"GET", "/v1/stock/verify", verify_stock, false},
+    {"PUT", "/v1/stock/{}/{}", put_stock, true},
+    {"POST", "/v1/stock/{}/{}/adjust", adjust_stock, true},
+    {"GET", "/v1/stock/{}", get_stock, false},
+    {"POST", "/v1/orders", post_order, true},
+    {"GET", "/v1/orders", list_orders, false},
+    {"GET", "/v1/orders/{}", get_order, false},
+    {"GET", "/v1/orders/{}/events", get_order_events, false},
+    {"POST", "/v1/orders/{}/cancel", cancel_order, false},
+    {"GET", "/v1/exceptions", list_exceptions, false},
+    {"POST", "/v1/exceptions/{}/resolve", resolve_exception, false},
+};
+
+const int http_routes_count = sizeof http_routes / sizeof http_routes[0];

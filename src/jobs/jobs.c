@@ -1,0 +1,91 @@
+#include "jobs/jobs.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "svc/orders.h"
+#include "util/log.h"
+
+struct jobs {
+    app_t *app;
+    int interval_ms;
+    pthread_t thread;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    bool stopping;
+    store_t *checkpointer; /* its own connection: checkpoints never queue behind writes */
+};
+
+static void expire_unpaid(jobs_t *j) {
+    svc_op_t *op = payment_expiry_op(j->app);
+    if (!op)
+        return;
+    svc_op_run_sync(op);
+    if (op->result.err != ORDO_E_OK)
+        log_warn("payment expiry failed: %s", op->result.detail);
+    else if (json_integer_value(op->result.body) > 0)
+        log_info("cancelled %lld unpaid orders (payment_timeout)",
+                 (long long)json_integer_value(op->result.body));
+    svc_op_free(op);
+}
+
+static void *jobs_main(void *arg) {
+    jobs_t *j = arg;
+    pthread_mutex_lock(&j->mu);
+    while (!j->stopping) {
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_nsec += (long)j->interval_ms * 1000000L;
+        until.tv_sec += until.tv_nsec / 1000000000L;
+        until.tv_nsec %= 1000000000L;
+        pthread_cond_timedwait(&j->cv, &j->mu, &until);
+        if (j->stopping)
+            break;
+        pthread_mutex_unlock(&j->mu);
+        expire_unpaid(j);
+        if (j->checkpointer)
+            j->checkpointer->vt->checkpoint(j->checkpointer, false);
+        pthread_mutex_lock(&j->mu);
+    }
+    pthread_mutex_unlock(&j->mu);
+    return NULL;
+}
+
+jobs_t *jobs_start(app_t *app, int interval_ms) {
+    jobs_t *j = calloc(1, sizeof *j);
+    if (!j)
+        return NULL;
+    j->app = app;
+    j->interval_ms = interval_ms > 0 ? interval_ms : 1000;
+    char err[256];
+    j->checkpointer = store_open(app->db_url, STORE_READ_WRITE, err, sizeof err);
+    if (!j->checkpointer)
+        log_warn("no checkpointer connection: %s", err);
+    pthread_mutex_init(&j->mu, NULL);
+    pthread_cond_init(&j->cv, NULL);
+    if (pthread_create(&j->thread, NULL, jobs_main, j) != 0) {
+        if (j->checkpointer)
+            j->checkpointer->vt->close(j->checkpointer);
+        free(j);
+        return NULL;
+    }
+    return j;
+}
+
+void jobs_stop(jobs_t *j) {
+    if (!j)
+        return;
+    pthread_mutex_lock(&j->mu);
+    j->stopping = true;
+    pthread_cond_signal(&j->cv);
+    pthread_mutex_unlock(&j->mu);
+    pthread_join(j->thread, NULL);
+    if (j->checkpointer) {
+        j->checkpointer->vt->checkpoint(j->checkpointer, true);
+        j->checkpointer->vt->close(j->checkpointer);
+    }
+    pthread_mutex_destroy(&j->mu);
+    pthread_cond_destroy(&j->cv);
+    free(j);
+}

@@ -1,0 +1,1249 @@
+/* The SQLite engine behind store.h: WAL, synchronous=FULL, every statement prepared once
+ * per connection with bound parameters. */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/order.h"
+#include "store/sqlite/schema.h"
+#include "store/store.h"
+#include "util/timefmt.h"
+
+enum {
+    Q_BEGIN,
+    Q_COMMIT,
+    Q_ROLLBACK,
+    Q_SAVEPOINT,
+    Q_RELEASE,
+    Q_ROLLBACK_TO,
+    Q_READ_BEGIN,
+    Q_SKU_EXISTS,
+    Q_SKU_INSERT,
+    Q_SKU_UPDATE,
+    Q_SKU_GET,
+    Q_SKU_SELLABLE,
+    Q_WH_EXISTS,
+    Q_WH_INSERT,
+    Q_WH_UPDATE,
+    Q_WH_GET,
+    Q_WH_LIST,
+    Q_STOCK_GET,
+    Q_STOCK_FOR_SKU,
+    Q_STOCK_UPSERT,
+    Q_STOCK_ADD_ON_HAND,
+    Q_STOCK_ADD_RESERVED,
+    Q_STOCK_LEDGER,
+    Q_STOCK_VERIFY,
+    Q_RES_APPEND,
+    Q_RES_OF_ORDER,
+    Q_RES_NEWEST,
+    Q_ORDER_INSERT,
+    Q_LINE_INSERT,
+    Q_ORDER_FIND_KEY,
+    Q_ORDER_GET_ID,
+    Q_ORDER_GET_NO,
+    Q_ORDER_SET_STATUS,
+    Q_ORDER_LAST_NO,
+    Q_ORDERS_EXPIRED,
+    Q_SHORTAGE_UPSERT,
+    Q_SHORTAGE_DELETE,
+    Q_SHORTAGES_SKU,
+    Q_SHORTAGES_ORDER,
+    Q_SHORTAGES_CLEAR,
+    Q_EVENT_APPEND,
+    Q_EVENTS_OF_ORDER,
+    Q_OUTBOX_APPEND,
+    Q_EXC_OPEN,
+    Q_EXC_FIND_OPEN,
+    Q_EXC_RESOLVE,
+    Q_EXC_GET,
+    Q_EXC_OF_ORDER,
+    Q_EXC_LIST_STATUS,
+    Q_EXC_LIST_ALL,
+    Q_COUNT_ORDERS,
+    Q__COUNT
+};
+
+#define ORDER_COLS                                                                                 \
+    "id, order_no, channel, external_id, status, created_at, updated_at, "                        \
+    "coalesce(payment_expires_at, 0), splittable, province_code, content_hash, doc"
+#define EXC_COLS                                                                                   \
+    "e.id, o.order_no, e.code, e.severity, e.message, e.status, e.created_at, e.resolved_at, "    \
+    "e.resolved_by, e.note"
+
+static const char *const sql_text[Q__COUNT] = {
+    [Q_BEGIN] = "BEGIN IMMEDIATE",
+    [Q_COMMIT] = "COMMIT",
+    [Q_ROLLBACK] = "ROLLBACK",
+    [Q_SAVEPOINT] = "SAVEPOINT cmd",
+    [Q_RELEASE] = "RELEASE cmd",
+    [Q_ROLLBACK_TO] = "ROLLBACK TO cmd",
+    [Q_READ_BEGIN] = "BEGIN DEFERRED",
+    [Q_SKU_EXISTS] = "SELECT 1 FROM skus WHERE sku = ?1",
+    [Q_SKU_INSERT] = "INSERT INTO skus (sku, name, barcode, price_fen, weight_g, length_mm, "
+                     "width_mm, height_mm, fragile, liquid, food, shelf_life_days, sellable, "
+                     "created_at, updated_at) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,"
+                     "?13,?14,?14)",
+    [Q_SKU_UPDATE] = "UPDATE skus SET name=?2, barcode=?3, price_fen=?4, weight_g=?5, "
+                     "length_mm=?6, width_mm=?7, height_mm=?8, fragile=?9, liquid=?10, food=?11, "
+                     "shelf_life_days=?12, sellable=?13, updated_at=?14 WHERE sku=?1",
+    [Q_SKU_GET] = "SELECT sku, name, barcode, price_fen, weight_g, length_mm, width_mm, "
+                  "height_mm, fragile, liquid, food, shelf_life_days, sellable, created_at, "
+                  "updated_at FROM skus WHERE sku = ?1",
+    [Q_SKU_SELLABLE] = "SELECT sellable FROM skus WHERE sku = ?1",
+    [Q_WH_EXISTS] = "SELECT 1 FROM warehouses WHERE code = ?1",
+    [Q_WH_INSERT] = "INSERT INTO warehouses (code, name, province, city, district, "
+                    "province_code, city_code, district_code, priority, created_at, updated_at) "
+                    "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?10)",
+    [Q_WH_UPDATE] = "UPDATE warehouses SET name=?2, province=?3, city=?4, district=?5, "
+                    "province_code=?6, city_code=?7, district_code=?8, priority=?9, "
+                    "updated_at=?10 WHERE code=?1",
+    [Q_WH_GET] = "SELECT code, name, province, city, district, province_code, city_code, "
+                 "district_code, priority, created_at, updated_at FROM warehouses WHERE code=?1",
+    [Q_WH_LIST] = "SELECT code, province_code, priority FROM warehouses ORDER BY code",
+    [Q_STOCK_GET] = "SELECT warehouse, sku, on_hand, reserved, safety_stock, coalesce(bin, '') "
+                    "FROM stock WHERE warehouse = ?1 AND sku = ?2",
+    [Q_STOCK_FOR_SKU] = "SELECT warehouse, sku, on_hand, reserved, safety_stock, "
+                        "coalesce(bin, '') FROM stock WHERE sku = ?1 ORDER BY warehouse",
+    [Q_STOCK_UPSERT] = "INSERT INTO stock (warehouse, sku, on_hand, safety_stock, bin, "
+                       "updated_at) VALUES (?1,?2,?3,?4,?5,?6) ON CONFLICT (sku, warehouse) DO "
+                       "UPDATE SET on_hand=excluded.on_hand, safety_stock=excluded.safety_stock, "
+                       "bin=coalesce(excluded.bin, stock.bin), updated_at=excluded.updated_at",
+    [Q_STOCK_ADD_ON_HAND] = "UPDATE stock SET on_hand = on_hand + ?3, updated_at = ?4 "
+                            "WHERE warehouse = ?1 AND sku = ?2 AND on_hand + ?3 >= reserved",
+    [Q_STOCK_ADD_RESERVED] = "UPDATE stock SET reserved = reserved + ?3 WHERE warehouse = ?1 "
+                             "AND sku = ?2 AND reserved + ?3 >= 0 AND reserved + ?3 <= on_hand",
+    [Q_STOCK_LEDGER] = "INSERT INTO stock_ledger (warehouse, sku, delta, on_hand_after, actor, "
+                       "reason, at) VALUES (?1,?2,?3,?4,?5,?6,?7)",
+    [Q_STOCK_VERIFY] = "SELECT s.warehouse, s.sku, s.reserved, coalesce(l.total, 0) FROM stock s "
+                       "LEFT JOIN (SELECT warehouse, sku, sum(qty) AS total FROM "
+                       "reservation_ledger GROUP BY warehouse, sku) l ON l.warehouse = "
+                       "s.warehouse AND l.sku = s.sku WHERE s.reserved <> coalesce(l.total, 0) "
+                       "OR s.reserved < 0 OR s.reserved > s.on_hand",
+    [Q_RES_APPEND] = "INSERT INTO reservation_ledger (order_id, line_no, sku, warehouse, qty, "
+                     "kind, cause, at) VALUES (?1,?2,?3,?4,?5,?6,?7,?8)",
+    [Q_RES_OF_ORDER] = "SELECT order_id, line_no, sku, warehouse, sum(qty) FROM "
+                       "reservation_ledger WHERE order_id = ?1 GROUP BY line_no, warehouse "
+                       "HAVING sum(qty) > 0 ORDER BY line_no, warehouse",
+    [Q_RES_NEWEST] = "SELECT order_id, line_no, sku, warehouse, sum(qty) FROM reservation_ledger "
+                     "WHERE sku = ?2 AND warehouse = ?1 GROUP BY order_id, line_no "
+                     "HAVING sum(qty) > 0 ORDER BY order_id DESC, line_no DESC",
+    [Q_ORDER_INSERT] = "INSERT INTO orders (order_no, channel, external_id, status, buyer_phone, "
+                       "created_at, updated_at, payment_expires_at, splittable, province_code, "
+                       "content_hash, doc) VALUES (?1,?2,?3,?4,?5,?6,?6,?7,?8,?9,?10,?11)",
+    [Q_LINE_INSERT] = "INSERT INTO order_lines (order_id, line_no, sku, qty, unit_price_fen) "
+                      "VALUES (?1,?2,?3,?4,?5)",
+    [Q_ORDER_FIND_KEY] =
+        "SELECT id, content_hash FROM orders WHERE channel = ?1 AND external_id = ?2",
+    [Q_ORDER_GET_ID] = "SELECT " ORDER_COLS " FROM orders WHERE id = ?1",
+    [Q_ORDER_GET_NO] = "SELECT " ORDER_COLS " FROM orders WHERE order_no = ?1",
+    [Q_ORDER_SET_STATUS] = "UPDATE orders SET status = ?2, updated_at = ?3, payment_expires_at = "
+                           "CASE WHEN ?2 = 'pending_payment' THEN payment_expires_at END "
+                           "WHERE id = ?1",
+    [Q_ORDER_LAST_NO] =
+        "SELECT order_no FROM orders WHERE order_no LIKE ?1 || '%' ORDER BY order_no DESC LIMIT 1",
+    [Q_ORDERS_EXPIRED] = "SELECT id FROM orders WHERE status = 'pending_payment' AND "
+                         "payment_expires_at <= ?1 ORDER BY payment_expires_at LIMIT ?2",
+    [Q_SHORTAGE_UPSERT] = "INSERT INTO shortages (order_id, line_no, sku, missing, since) "
+                          "VALUES (?1,?2,?3,?4,?5) ON CONFLICT (order_id, line_no) DO UPDATE "
+                          "SET missing = excluded.missing",
+    [Q_SHORTAGE_DELETE] = "DELETE FROM shortages WHERE order_id = ?1 AND line_no = ?2",
+    [Q_SHORTAGES_SKU] = "SELECT order_id, line_no, sku, missing FROM shortages WHERE sku = ?1 "
+                        "ORDER BY order_id LIMIT ?2",
+    [Q_SHORTAGES_ORDER] = "SELECT order_id, line_no, sku, missing FROM shortages WHERE "
+                          "order_id = ?1 ORDER BY line_no",
+    [Q_SHORTAGES_CLEAR] = "DELETE FROM shortages WHERE order_id = ?1",
+    [Q_EVENT_APPEND] = "INSERT INTO order_events (order_id, at, actor, type, from_status, "
+                       "to_status, reason) VALUES (?1,?2,?3,?4,?5,?6,?7)",
+    [Q_EVENTS_OF_ORDER] = "SELECT at, actor, type, from_status, to_status, reason FROM "
+                          "order_events WHERE order_id = ?1 ORDER BY id",
+    [Q_OUTBOX_APPEND] =
+        "INSERT INTO outbox (topic, order_id, payload, created_at) VALUES (?1,?2,?3,?4)",
+    [Q_EXC_OPEN] = "INSERT INTO exceptions (order_id, code, severity, message, created_at) "
+                   "VALUES (?1,?2,?3,?4,?5)",
+    [Q_EXC_FIND_OPEN] =
+        "SELECT id FROM exceptions WHERE order_id = ?1 AND code = ?2 AND status = 'open'",
+    [Q_EXC_RESOLVE] = "UPDATE exceptions SET status = 'resolved', resolved_at = ?4, "
+                      "resolved_by = ?2, note = ?3 WHERE id = ?1 AND status = 'open'",
+    [Q_EXC_GET] =
+        "SELECT " EXC_COLS " FROM exceptions e JOIN orders o ON o.id = e.order_id WHERE e.id = ?1",
+    [Q_EXC_OF_ORDER] = "SELECT " EXC_COLS " FROM exceptions e JOIN orders o ON o.id = "
+                       "e.order_id WHERE e.order_id = ?1 ORDER BY e.id",
+    [Q_EXC_LIST_STATUS] = "SELECT " EXC_COLS " FROM exceptions e JOIN orders o ON o.id = "
+                          "e.order_id WHERE e.status = ?1 ORDER BY e.id DESC LIMIT ?2",
+    [Q_EXC_LIST_ALL] = "SELECT " EXC_COLS " FROM exceptions e JOIN orders o ON o.id = "
+                       "e.order_id ORDER BY e.id DESC LIMIT ?2",
+    [Q_COUNT_ORDERS] = "SELECT count(*) FROM orders",
+};
+
+typedef struct {
+    store_t base;
+    sqlite3 *db;
+    sqlite3_stmt *stmts[Q__COUNT];
+    char err[256];
+} sq_t;
+
+static sq_t *SQ(store_t *s) {
+    return (sq_t *)s;
+}
+
+static int fail(sq_t *s) {
+    snprintf(s->err, sizeof s->err, "%s", sqlite3_errmsg(s->db));
+    return STORE_ERROR;
+}
+
+/* The prepared statement for q, reset and unbound, ready for binding; NULL on error. */
+static sqlite3_stmt *stmt(sq_t *s, int q) {
+    sqlite3_stmt *st = s->stmts[q];
+    if (!st) {
+        if (sqlite3_prepare_v3(s->db, sql_text[q], -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) !=
+            SQLITE_OK) {
+            fail(s);
+            return NULL;
+        }
+        s->stmts[q] = st;
+    }
+    return st;
+}
+
+static void done(sqlite3_stmt *st) {
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+}
+
+static void bind_text(sqlite3_stmt *st, int i, const char *v) {
+    if (v)
+        sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+static const char *col_text(sqlite3_stmt *st, int i) {
+    const unsigned char *t = sqlite3_column_text(st, i);
+    return t ? (const char *)t : "";
+}
+
+static void copy_col(char *dst, size_t cap, sqlite3_stmt *st, int i) {
+    snprintf(dst, cap, "%s", col_text(st, i));
+}
+
+/* Runs a statement that returns no rows. STORE_CONFLICT on constraint failure. */
+static int exec_step(sq_t *s, sqlite3_stmt *st) {
+    int rc = sqlite3_step(st);
+    int out = STORE_OK;
+    if (rc == SQLITE_CONSTRAINT || (rc & 0xff) == SQLITE_CONSTRAINT)
+        out = STORE_CONFLICT;
+    else if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+        out = fail(s);
+    done(st);
+    return out;
+}
+
+static int simple(store_t *base, int q) {
+    sq_t *s = SQ(base);
+    sqlite3_stmt *st = stmt(s, q);
+    return st ? exec_step(s, st) : STORE_ERROR;
+}
+
+static int sq_begin(store_t *s) {
+    return simple(s, Q_BEGIN);
+}
+static int sq_commit(store_t *s) {
+    return simple(s, Q_COMMIT);
+}
+static int sq_rollback(store_t *s) {
+    return simple(s, Q_ROLLBACK);
+}
+static int sq_savepoint(store_t *s) {
+    return simple(s, Q_SAVEPOINT);
+}
+static int sq_release(store_t *s) {
+    return simple(s, Q_RELEASE);
+}
+static int sq_rollback_to(store_t *s) {
+    int rc = simple(s, Q_ROLLBACK_TO);
+    return rc == STORE_OK ? simple(s, Q_RELEASE) : rc;
+}
+static int sq_read_begin(store_t *s) {
+    return simple(s, Q_READ_BEGIN);
+}
+static int sq_read_end(store_t *s) {
+    return simple(s, Q_COMMIT);
+}
+
+static const char *sq_errmsg(store_t *s) {
+    return SQ(s)->err;
+}
+
+static void sq_close(store_t *base) {
+    sq_t *s = SQ(base);
+    for (int i = 0; i < Q__COUNT; i++)
+        sqlite3_finalize(s->stmts[i]);
+    sqlite3_close(s->db);
+    free(s);
+}
+
+/* ---- catalog ---- */
+
+static int exists(sq_t *s, int q, const char *key, bool *found) {
+    sqlite3_stmt *st = stmt(s, q);
+    if (!st)
+        return STORE_ERROR;
+    bind_text(st, 1, key);
+    int rc = sqlite3_step(st);
+    done(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return fail(s);
+    *found = rc == SQLITE_ROW;
+    return STORE_OK;
+}
+
+static int sq_sku_put(store_t *base, const sku_rec_t *k, int64_t now, bool *created) {
+    sq_t *s = SQ(base);
+    bool found;
+    if (exists(s, Q_SKU_EXISTS, k->sku, &found) != STORE_OK)
+        return STORE_ERROR;
+    sqlite3_stmt *st = stmt(s, found ? Q_SKU_UPDATE : Q_SKU_INSERT);
+    if (!st)
+        return STORE_ERROR;
+    bind_text(st, 1, k->sku);
+    bind_text(st, 2, k->name);
+    bind_text(st, 3, k->barcode);
+    sqlite3_bind_int64(st, 4, k->price_fen);
+    sqlite3_bind_int64(st, 5, k->weight_g);
+    sqlite3_bind_int64(st, 6, k->length_mm);
+    sqlite3_bind_int64(st, 7, k->width_mm);
+    sqlite3_bind_int64(st, 8, k->height_mm);
+    sqlite3_bind_int(st, 9, k->fragile);
+    sqlite3_bind_int(st, 10, k->liquid);
+    sqlite3_bind_int(st, 11, k->food);
+    sqlite3_bind_int64(st, 12, k->shelf_life_days);
+    sqlite3_bind_int(st, 13, k->sellable);
+    sqlite3_bind_int64(st, 14, now);
+    *created = !found;
+    return exec_step(s, st);
+}
+
+static json_t *time_or_null(sqlite3_stmt *st, int i) {
+    if (sqlite3_column_type(st, i) == SQLITE_NULL)
+        return json_null();
+    char buf[40];
+    return json_string(rfc3339_format(sqlite3_column_int64(st, i), buf, sizeof buf));
+}
+
+static json_t *text_or_null(sqlite3_stmt *st, int i) {
+    if (sqlite3_column_type(st, i) == SQLITE_NULL)
+        return json_null();
+    return json_string(col_text(st, i));
+}
+
+static int sq_sku_get(store_t *base, const char *sku, json_t **out) {
+    sq_t *s = SQ(base);
+    sqlite3_stmt *st = stmt(s, Q_SKU_GET);
+    if (!st)
+        return STORE_ERROR;
+    bind_text(st, 1, sku);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *out = json_pack("{s:s, s:s, s:o, s:I, s:I, s:I, s:I, s:I, s:b, s:b, s:b, s:I, s:b, "
+                         "s:o, s:o}",
+                         "sku", col_text(st, 0), "name", col_text(st, 1), "barcode",
+                         text_or_null(st, 2), "price", sqlite3_column_int64(st, 3), "weight_g",
+                         sqlite3_column_int64(st, 4), "length_mm", sqlite3_column_int64(st, 5),
+                         "width_mm", sqlite3_column_int64(st, 6), "height_mm",
+                         sqlite3_column_int64(st, 7), "fragile", sqlite3_column_int(st, 8),
+                         "liquid", sqlite3_column_int(st, 9), "food", sqlite3_column_int(st, 10),
+                         "shelf_life_days", sqlite3_column_int64(st, 11), "sellable",
+                         sqlite3_column_int(st, 12), "created_at", time_or_null(st, 13),
+                         "updated_at", time_or_null(st, 14));
+    }
+    done(st);
+    if (rc == SQLITE_DONE)
+        return STORE_NOT_FOUND;
+    return rc == SQLITE_ROW ? STORE_OK : fail(s);
+}
+
+static int sq_sku_sellable(store_t *base, const char *sku, int *sellable) {
+    sq_t *s = SQ(base);
+    sqlite3_stmt *st = stmt(s, Q_SKU_SELLABLE);
+    if (!st)
+        return STORE_ERROR;
+    bind_text(st, 1, sku);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *sellable = sqlite3_column_int(st, 0);
+    done(st);
+    if (rc == SQLITE_DONE)
+        return STORE_NOT_FOUND;
+    return rc == SQLITE_ROW ? STORE_OK : fail(s);
+}
+
+static int sq_warehouse_put(store_t *base, const warehouse_rec_t *w, int64_t now, bool *created) {
+    sq_t *s = SQ(base);
+    bool found;
+    if (exists(s, Q_WH_EXISTS, w->code, &found) != STORE_OK)
+        return STORE_ERROR;
+    sqlite3_stmt *st = stmt(s, found ? Q_WH_UPDATE : Q_WH_INSERT);
+    if (!st)
+        return STORE_ERROR;
+    bind_text(st, 1, w->code);
+    bind_text(st, 2, w->name);
+    bind_text(st, 3, w->province);
+    bind_text(st, 4, w->city);
+    bind_text(st, 5, w->district);
+    sqlite3_bind_int(st, 6, w->province_code);
+    sqlite3_bind_int(st, 7, w->city_code);
+    sqlite3_bind_int(st, 8, w->district_code);
+    sqlite3_bind_int(st, 9, w->priority);
+    sqlite3_bind_int64(st, 10, now);
+    *created = !found;
+    return exec_step(s, st);
+}
+
+static int sq_warehouse_get(store_t *base, const char *code, json_t **out) {
+    sq_t *s = SQ(base);
+    sqlite3_stmt *st = stmt(s, Q_WH_GET);
+    if (!st)
+        return STORE_ERROR;
+    bind_text(st, 1, code);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *out = json_pack("{s:s, s:s, s:s, s:s, s:s, s:{s:i, s:i, s:i}, s:i, s:o, s:o}", "code",
+                         col_text(st, 0), "name", col_text(st, 1), "province", col_text(st, 2),
+                         "city", col_text(st, 3), "district", col_text(st, 4), "division_codes",
+                         "province", sqlite3_column_int(st, 5), "city", sqlite3_column_int(st, 6),
+                         "district", sqlite3_column_int(st, 7), "priority",
+                         sqlite3_column_int(st, 8), "created_at", time_or_null(st, 9),
+                         "updated_at", time_or_null(st, 10));
+    }
+    done(st);
+    if (rc == SQLITE_DONE)
+        return STORE_NOT_FOUND;
+    return rc == SQLITE_ROW ? STORE_OK : fail(s);
+}
+
+static int sq_warehouse_list(store_t *base, reserve_warehouse_t *out, char (*code_buf)[65],
+                             int max, int *n) {
+    sq_t *s = SQ(base);
+    sqlite3_stmt *st = stmt(s, Q_WH_LIST);
+    if (!st)
+        return STORE_ERROR;
+    int rc, count = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW && count < max) {
+        copy_col(code_buf[count], 65, st, 0);
+        out[count] = (reserve_warehouse_t){.code = code_buf[count],
+                                           .province_code = sqlite3_column_int(st, 1),
+                                           .priority = sqlite3_column_int(st, 2)};
+        count++;
+    }
+    done(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return fail(s);
+    *n = count;
+    return STORE_OK;
+}
+
+/* ---- stock ---- */
+
+static void read_stock_row(sqlite3_stmt *st, stock_row_t *r) {
+    copy_col(r->warehouse, sizeof r->warehouse, st, 0);
+    copy_col(r->sku, sizeof r->sku, st, 1);
+    r->on_hand = sqlite3_column_int64(st, 2);
+    r->reserved = sqlite3_column_int64(st, 3);
+    r->safety_stock = sqlite3_column_int64(st, 4);
+    copy_col(r->bin, sizeof r->bin, st, 5);
+}
+
+static int sq_stock_get(store_t *base, const char *wh, const char *sku, stock_row_t *out) {
+    sq_t *s = SQ(base);
+    sqlite3_stmt *st = stmt(s, Q_STOCK_GET);
+    if (!st)
+        return STORE_ERROR;
+    bind_text(st, 1, wh);
+    bind_text(st, 2, sku);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        read_stock_row(st, out);
+    done(st);
+    if (rc == SQLITE_DONE)
+        return STORE_NOT_FOUND;
+    return rc == SQLITE_ROW ? STORE_OK : fail(s);
+}
+
+static int sq_stock_for_sku(store_t *base, const char *sku, stock_row_t *out, int max, int *n) {
+    sq_t *s = SQ(base);
+    sqlite3_stmt *st = stmt(s, Q_STOCK_FOR_SKU);
+    if (!st)
+        return STORE_ERROR;
+    bind_text(st, 1, sku);
+    int rc, count = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW && count < max)
+        read_stock_row(st, &out[count++]);
+    done(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return fail(s);
+    *n = count;
+    return STORE_OK;
+}
+
+static int sq_stock_set(store_t *base, const char *wh, const char *sku, int64_t on_hand,
+                        int64_t safety, const char *bin, int64_t now) {
+    sq_t *s = SQ(base);
+    sqlite3_stmt *st = stmt(s, Q_STOCK_UPSERT);
+    if (!st)
+        return STORE_ERROR;
+    bind_text(st, 1, wh);
+    bind_text(st, 2, sku);
+    sqlite3_bind_int64(st, 3, on_hand);
+    sqlite3_bind_int64(st, 4, safety);
+    bind_text(st, 5, bin);
+    sqlite3_bind_int64(st, 6, now);
+    return exec_step(s, st);
+}
+
+/* A guarded update: STORE_CONFLICT when its WHERE clause matched nothing. */
+static int guarded(sq_t *s, sqlite3_stmt *st) {
+    int rc = exec_step(s, st);
+    if (rc == STORE_OK && sqlite3_changes(s->db) == 0)
+        return STORE_CONFLICT;
+    return rc;
+}
+
+static int sq_stock_add_on_hand(store_t *base, const char *wh, const char *sku, int64_t delta,
+                                int64_t now) {
+    sq_t *s = SQ(base);
+    sqlite3_stmt *st = stmt(s, Q_STOCK_ADD_ON_HAND);
+    if (!st)
+        return STORE_ERROR;
+    bind_text(st, 1, wh);
+    bind_text(st, 2, sku);
+    sqlite3_bind_int64(st, 3, delta);
+    sqlite3_bind_int64(st, 4, now);
+    return guarded(s, st);
+}
+
+static int sq_stock_add_reserved(store_t *base, const char *wh, const char *sku, int64_t delta) {
+    sq_t *s = SQ(base);
+    sqlite3_stmt *st = stmt(s, Q_STOCK_ADD_RESERVED);
+    if (!st)
+        return STORE_ERROR;
+    bind_text(st, 1, wh);
+    bind_text(st, 2, sku);
+    sqlite3_bind_int64(st, 3, delta);
+    return guarded(s, st);
+}
+
+static int sq_stock_ledger_append(store_t *base, const char *wh, const char *sku, int64_t delta,
+                                  int64_t after, const char *actor, const char *reason,
+                                  int64_t now) {
+    sq_t *s = SQ(base);
+    sqlite3_stmt *st = stmt(s, Q_STOCK_LEDGER);
+    if (!st)
+        return STORE_ERROR;
+    bind_text(st, 1, wh);
+    bind_text(st, 2, sku);
+    sqlite3_bind_int64(st, 3, delta);
+    sqlite3_bind_int64(st, 4, after);
+    bind_text(st, 5, actor);
+    bind_text(st, 6, reason);
+    sqlite3_bind_int64(st, 7, now);
+    return exec_step(s, st);
+}
+
+static int sq_stock_verify(store_t *base, json_t **out) {
+    sq_t *s = SQ(base);
+    sqlite3_stmt *st = stmt(s, Q_STOCK_VERIFY);
+    if (!st)
+        return STORE_ERROR;
+    json_t *arr = json_array();
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        json_array_append_new(arr, json_pack("{s:s, s:s, s:I, s:I}", "warehouse",
+                                             col_text(st, 0), "sku", col_text(st, 1), "reserved",
+                                             sqlite3_column_int64(st, 2), "ledger",
+                                             sqlite3_column_int64(st, 3)));
+    done(st);
+    if (rc != SQLITE_DONE) {
+        json_decref(arr);
+        return fail(s);
+    }
+    *out = arr;
+    return STORE_OK;
+}
+
+/* ---- reservations ---- */
+
+const char *reservation_kind_name(reservation_kind_t k) {
+    static const char *names[] = {"reserve", "release", "consume", "re-reserve"};
+    return names[k];
+}
+
+static int sq_reservation_append(store_t *base, const reservation_rec_t *r, int64_t now) {
+    sq_t *s = SQ(base);
+    sqlite3_stmt *st = stmt(s, Q_RES_APPEND);
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, r->order_id);
+    sqlite3_bind_int(st, 2, r->line_no);
+    bind_text(st, 3, r->sku);
+    bind_text(st, 4, r->warehouse);
+    sqlite3_bind_int(st, 5, r->qty);
+    bind_text(st, 6, reservation_kind_name(r->kind));
+    bind_text(st, 7, r->cause);
+    sqlite3_bind_int64(st, 8, now);
+    return exec_step(s, st);
+}
+
+static int read_held(sq_t *s, sqlite3_stmt *st, held_t *out, int max, int *n) {
+    int rc, count = 0;
+    while (count < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        held_t *h = &out[count++];
+        h->order_id = sqlite3_column_int64(st, 0);
+        h->line_no = sqlite3_column_int(st, 1);
+        copy_col(h->sku, sizeof h->sku, st, 2);
+        copy_col(h->warehouse, sizeof h->warehouse, st, 3);
+        h->qty = sqlite3_column_int64(st, 4);
+    }
+    if (count == max)
+        rc = SQLITE_DONE;
+    done(st);
+    if (rc != SQLITE_DONE)
+        return fail(s);
+    *n = count;
+    return STORE_OK;
+}
+
+static int sq_reservations_of_order(store_t *base, int64_t order_id, held_t *out, int max,
+                                    int *n) {
+    sq_t *s = SQ(base);
+    sqlite3_stmt *st = stmt(s, Q_RES_OF_ORDER);
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, order_id);
+    return read_held(s, st, out, max, n);
+}
+
+static int sq_reservations_newest(store_t *base, const char *wh, const char *sku, held_t *out,
+                                  int max, int *n) {
+    sq_t *s = SQ(base);
+    sqlite3_stmt *st = stmt(s, Q_RES_NEWEST);
+    if (!st)
+        return STORE_ERROR;
+    bind_text(st, 1, wh);
+    bind_text(st, 2, sku);
+    return read_held(s, st, out, max, n);
+}
+
+/* ---- orders ---- */
+
+static int sq_order_insert(store_t *base, order_rec_t *rec) {
+    sq_t *s = SQ(base);
+    sqlite3_stmt *st = stmt(s, Q_ORDER_INSERT);
+    if (!st)
+        return STORE_ERROR;
+    char *doc = json_dumps(rec->doc, JSON_COMPACT);
+    if (!doc)
+        return STORE_ERROR;
+    json_t *buyer = json_object_get(rec->doc, "buyer");
+    bind_text(st, 1, rec->order_no);
+    bind_text(st, 2, channel_name((channel_t)rec->channel));
+    bind_text(st, 3, rec->external_id);
+    bind_text(st, 4, order_status_name(rec->status));
+    bind_text(st, 5, json_string_value(json_object_get(buyer, "phone_normalized")));
+    sqlite3_bind_int64(st, 6, rec->created_at_ms);
+    if (rec->payment_expires_at_ms)
+        sqlite3_bind_int64(st, 7, rec->payment_expires_at_ms);
+    else
+        sqlite3_bind_null(st, 7);
+    sqlite3_bind_int(st, 8, rec->splittable);
+    sqlite3_bind_int(st, 9, rec->province_code);
+    bind_text(st, 10, rec->content_hash);
+    sqlite3_bind_text(st, 11, doc, -1, free);
+    int rc = exec_step(s, st);
+    if (rc == STORE_OK)
+        rec->id = sqlite3_last_insert_rowid(s->db);
+    return rc;
+}
+
+static int sq_order_line_insert(store_t *base, int64_t order_id, int line_no, const char *sku,
+                                int32_t qty, int64_t unit_price) {
+    sq_t *s = SQ(base);
+    sqlite3_stmt *st = stmt(s, Q_LINE_INSERT);
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, order_id);
+    sqlite3_bind_int(st, 2, line_no);
+    bind_text(st, 3, sku);
+    sqlite3_bind_int(st, 4, qty);
+    sqlite3_bind_int64(st, 5, unit_price);
+    return exec_step(s, st);
+}
+
+static int sq_order_find_key(store_t *base, int channel, const char *external_id, int64_t *id,
+                             char hash_out[65]) {
+    sq_t *s = SQ(base);
+    sqlite3_stmt *st = stmt(s, Q_ORDER_FIND_KEY);
+    if (!st)
+        return STORE_ERROR;
+    bind_text(st, 1, channel_name((channel_t)channel));
+    bind_text(st, 2, external_id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *id = sqlite3_column_int64(st, 0);
+        copy_col(hash_out, 65, st, 1);
+    }
+    done(st);
+    if (rc == SQLITE_DONE)
+        return STORE_NOT_FOUND;
+    return rc == SQLITE_ROW ? STORE_OK : fail(s);
+}
+
+static int read_order(sqlite3_stmt *st, order_rec_t *rec) {
+    memset(rec, 0, sizeof *rec);
+    rec->id = sqlite3_column_int64(st, 0);
+    copy_col(rec->order_no, sizeof rec->order_no, st, 1);
+    rec->channel = channel_from_name(col_text(st, 2));
+    copy_col(rec->external_id, sizeof rec->external_id, st, 3);
+    rec->status = (order_status_t)order_status_from_name(col_text(st, 4));
+    rec->created_at_ms = sqlite3_column_int64(st, 5);
+    rec->updated_at_ms = sqlite3_column_int64(st, 6);
+    rec->payment_expires_at_ms = sqlite3_column_int64(st, 7);
+    rec->splittable = sqlite3_column_int(st, 8) != 0;
+    rec->province_code = sqlite3_column_int(st, 9);
+    copy_col(rec->content_hash, sizeof rec->content_hash, st, 10);
+    rec->doc = json_loads(col_text(st, 11), 0, NULL);
+    return rec->doc ? STORE_OK : STORE_ERROR;
+}
+
+static int sq_order_get(store_t *base, int64_t id, const char *order_no, order_rec_t *rec) {
+    sq_t *s = SQ(base);
+    sqlite3_stmt *st = stmt(s, order_no ? Q_ORDER_GET_NO : Q_ORDER_GET_ID);
+    if (!st)
+        return STORE_ERROR;
+    if (order_no)
+        bind_text(st, 1, order_no);
+    else
+        sqlite3_bind_int64(st, 1, id);
+    int rc = sqlite3_step(st), out = STORE_OK;
+    if (rc == SQLITE_ROW)
+        out = read_order(st, rec);
+    else if (rc == SQLITE_DONE)
+        out = STORE_NOT_FOUND;
+    else
+        out = fail(s);
+    done(st);
+    return out;
+}
+
+static int sq_order_set_status(store_t *base, int64_t id, order_status_t to, int64_t now) {
+    sq_t *s = SQ(base);
+    sqlite3_stmt *st = stmt(s, Q_ORDER_SET_STATUS);
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, id);
+    bind_text(st, 2, order_status_name(to));
+    sqlite3_bind_int64(st, 3, now);
+    return guarded(s, st);
+}
+
+static int sq_order_last_no(store_t *base, const char *prefix, char out[32]) {
+    sq_t *s = SQ(base);
+    sqlite3_stmt *st = stmt(s, Q_ORDER_LAST_NO);
+    if (!st)
+        return STORE_ERROR;
+    bind_text(st, 1, prefix);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        copy_col(out, 32, st, 0);
+    done(st);
+    if (rc == SQLITE_DONE)
+        return STORE_NOT_FOUND;
+    return rc == SQLITE_ROW ? STORE_OK : fail(s);
+}
+
+static int sq_order_list(store_t *base, const order_filter_t *f, order_rec_t **out, int *n) {
+    sq_t *s = SQ(base);
+    /* Filters combine freely, so this one statement is built per call — from fixed
+     * fragments only; every value is bound. */
+    char sql[1024];
+    int len = snprintf(sql, sizeof sql, "SELECT " ORDER_COLS " FROM orders o WHERE 1=1");
+    if (f->status)
+        len += snprintf(sql + len, sizeof sql - len, " AND status = :status");
+    if (f->channel >= 0)
+        len += snprintf(sql + len, sizeof sql - len, " AND channel = :channel");
+    if (f->exception_code)
+        len += snprintf(sql + len, sizeof sql - len,
+                        " AND EXISTS (SELECT 1 FROM exceptions e WHERE e.order_id = o.id AND "
+                        "e.code = :exc AND e.status = 'open')");
+    if (f->q)
+        len += snprintf(sql + len, sizeof sql - len,
+                        " AND (order_no = :q OR external_id = :q OR buyer_phone = :q)");
+    if (f->since_ms)
+        len += snprintf(sql + len, sizeof sql - len, " AND created_at >= :since");
+    if (f->until_ms)
+        len += snprintf(sql + len, sizeof sql - len, " AND created_at < :until");
+    if (f->before_id)
+        len += snprintf(sql + len, sizeof sql - len, " AND id < :before");
+    snprintf(sql + len, sizeof sql - len, " ORDER BY id DESC LIMIT :limit");
+
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return fail(s);
+    sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":status"), f->status ? f->status : "",
+                      -1, SQLITE_STATIC);
+    if (f->channel >= 0)
+        sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":channel"),
+                          channel_name((channel_t)f->channel), -1, SQLITE_STATIC);
+    if (f->exception_code)
+        sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":exc"), f->exception_code, -1,
+                          SQLITE_STATIC);
+    if (f->q)
+        sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":q"), f->q, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":since"), f->since_ms);
+    sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":until"), f->until_ms);
+    sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":before"), f->before_id);
+    sqlite3_bind_int(st, sqlite3_bind_parameter_index(st, ":limit"), f->limit);
+
+    order_rec_t *recs = calloc((size_t)(f->limit > 0 ? f->limit : 1), sizeof *recs);
+    int count = 0, rc;
+    while (recs && count < f->limit && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (read_order(st, &recs[count]) != STORE_OK)
+            break;
+        count++;
+    }
+    int result = STORE_OK;
+    if (!recs || (count < f->limit && rc != SQLITE_DONE)) {
+        result = fail(s);
+        for (int i = 0; recs && i < count; i++)
+            order_rec_clear(&recs[i]);
+        free(recs);
+        recs = NULL;
+        count = 0;
+    }
+    sqlite3_finalize(st);
+    *out = recs;
+    *n = count;
+    return result;
+}
+
+static int sq_orders_payment_expired(store_t *base, int64_t now, int64_t *ids, int max, int *n) {
+    sq_t *s = SQ(base);
+    sqlite3_stmt *st = stmt(s, Q_ORDERS_EXPIRED);
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, now);
+    sqlite3_bind_int(st, 2, max);
+    int rc, count = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW && count < max)
+        ids[count++] = sqlite3_column_int64(st, 0);
+    done(st);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+        return fail(s);
+    *n = count;
+    return STORE_OK;
+}
+
+/* ---- shortages ---- */
+
+static int sq_shortage_set(store_t *base, int64_t order_id, int line_no, const char *sku,
+                           int64_t missing, int64_t now) {
+    sq_t *s = SQ(base);
+    sqlite3_stmt *st = stmt(s, missing > 0 ? Q_SHORTAGE_UPSERT : Q_SHORTAGE_DELETE);
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, order_id);
+    sqlite3_bind_int(st, 2, line_no);
+    if (missing > 0) {
+        bind_text(st, 3, sku);
+        sqlite3_bind_int64(st, 4, missing);
+        sqlite3_bind_int64(st, 5, now);
+    }
+    return exec_step(s, st);
+}
+
+static int read_shortages(sq_t *s, sqlite3_stmt *st, shortage_t *out, int max, int *n) {
+    int rc = SQLITE_DONE, count = 0;
+    while (count < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        out[count].order_id = sqlite3_column_int64(st, 0);
+        out[count].line_no = sqlite3_column_int(st, 1);
+        copy_col(out[count].sku, sizeof out[count].sku, st, 2);
+        out[count].missing = sqlite3_column_int64(st, 3);
+        count++;
+    }
+    if (count == max)
+        rc = SQLITE_DONE;
+    done(st);
+    if (rc != SQLITE_DONE)
+        return fail(s);
+    *n = count;
+    return STORE_OK;
+}
+
+static int sq_shortages_for_sku(store_t *base, const char *sku, shortage_t *out, int max,
+                                int *n) {
+    sq_t *s = SQ(base);
+    sqlite3_stmt *st = stmt(s, Q_SHORTAGES_SKU);
+    if (!st)
+        return STORE_ERROR;
+    bind_text(st, 1, sku);
+    sqlite3_bind_int(st, 2, max);
+    return read_shortages(s, st, out, max, n);
+}
+
+static int sq_shortages_of_order(store_t *base, int64_t order_id, shortage_t *out, int max,
+                                 int *n) {
+    sq_t *s = SQ(base);
+    sqlite3_stmt *st = stmt(s, Q_SHORTAGES_ORDER);
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, order_id);
+    return read_shortages(s, st, out, max, n);
+}
+
+static int sq_shortages_clear_order(store_t *base, int64_t order_id) {
+    sq_t *s = SQ(base);
+    sqlite3_stmt *st = stmt(s, Q_SHORTAGES_CLEAR);
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, order_id);
+    return exec_step(s, st);
+}
+
+/* ---- timeline, outbox ---- */
+
+static int sq_event_append(store_t *base, const event_rec_t *e) {
+    sq_t *s = SQ(base);
+    sqlite3_stmt *st = stmt(s, Q_EVENT_APPEND);
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, e->order_id);
+    sqlite3_bind_int64(st, 2, e->at_ms);
+    bind_text(st, 3, e->actor);
+    bind_text(st, 4, e->type);
+    bind_text(st, 5,
+              e->from_status >= 0 ? order_status_name((order_status_t)e->from_status) : NULL);
+    bind_text(st, 6, e->to_status >= 0 ? order_status_name((order_status_t)e->to_status) : NULL);
+    bind_text(st, 7, e->reason);
+    return exec_step(s, st);
+}
+
+static int sq_events_of_order(store_t *base, int64_t order_id, json_t **out) {
+    sq_t *s = SQ(base);
+    sqlite3_stmt *st = stmt(s, Q_EVENTS_OF_ORDER);
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, order_id);
+    json_t *arr = json_array();
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        json_array_append_new(arr, json_pack("{s:o, s:s, s:s, s:o, s:o, s:o}", "at",
+                                             time_or_null(st, 0), "actor", col_text(st, 1),
+                                             "type", col_text(st, 2), "from", text_or_null(st, 3),
+                                             "to", text_or_null(st, 4), "reason",
+                                             text_or_null(st, 5)));
+    done(st);
+    if (rc != SQLITE_DONE) {
+        json_decref(arr);
+        return fail(s);
+    }
+    *out = arr;
+    return STORE_OK;
+}
+
+static int sq_outbox_append(store_t *base, const char *topic, int64_t order_id,
+                            const char *payload, int64_t now) {
+    sq_t *s = SQ(base);
+    sqlite3_stmt *st = stmt(s, Q_OUTBOX_APPEND);
+    if (!st)
+        return STORE_ERROR;
+    bind_text(st, 1, topic);
+    sqlite3_bind_int64(st, 2, order_id);
+    bind_text(st, 3, payload);
+    sqlite3_bind_int64(st, 4, now);
+    return exec_step(s, st);
+}
+
+/* ---- exceptions ---- */
+
+static int sq_exception_open(store_t *base, const exception_rec_t *e, int64_t *id) {
+    sq_t *s = SQ(base);
+    sqlite3_stmt *st = stmt(s, Q_EXC_OPEN);
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, e->order_id);
+    bind_text(st, 2, e->code);
+    bind_text(st, 3, e->severity);
+    bind_text(st, 4, e->message);
+    sqlite3_bind_int64(st, 5, e->at_ms);
+    int rc = exec_step(s, st);
+    if (rc == STORE_OK && id)
+        *id = sqlite3_last_insert_rowid(s->db);
+    return rc;
+}
+
+static int sq_exception_find_open(store_t *base, int64_t order_id, const char *code, int64_t *id) {
+    sq_t *s = SQ(base);
+    sqlite3_stmt *st = stmt(s, Q_EXC_FIND_OPEN);
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, order_id);
+    bind_text(st, 2, code);
+    int rc = sqlite3_step(st);
+    *id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    done(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : fail(s);
+}
+
+static int sq_exception_resolve(store_t *base, int64_t id, const char *actor, const char *note,
+                                int64_t now) {
+    sq_t *s = SQ(base);
+    sqlite3_stmt *st = stmt(s, Q_EXC_RESOLVE);
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, id);
+    bind_text(st, 2, actor);
+    bind_text(st, 3, note);
+    sqlite3_bind_int64(st, 4, now);
+    return guarded(s, st);
+}
+
+static json_t *read_exception(sqlite3_stmt *st) {
+    return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o}", "id",
+                     sqlite3_column_int64(st, 0), "order_no", col_text(st, 1), "code",
+                     col_text(st, 2), "severity", col_text(st, 3), "message", col_text(st, 4),
+                     "status", col_text(st, 5), "created_at", time_or_null(st, 6), "resolved_at",
+                     time_or_null(st, 7), "resolved_by", text_or_null(st, 8), "note",
+                     text_or_null(st, 9));
+}
+
+static int exception_rows(sq_t *s, sqlite3_stmt *st, json_t **out) {
+    json_t *arr = json_array();
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        json_array_append_new(arr, read_exception(st));
+    done(st);
+    if (rc != SQLITE_DONE) {
+        json_decref(arr);
+        return fail(s);
+    }
+    *out = arr;
+    return STORE_OK;
+}
+
+static int sq_exception_get(store_t *base, int64_t id, json_t **out) {
+    sq_t *s = SQ(base);
+    sqlite3_stmt *st = stmt(s, Q_EXC_GET);
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *out = read_exception(st);
+    done(st);
+    if (rc == SQLITE_DONE)
+        return STORE_NOT_FOUND;
+    return rc == SQLITE_ROW ? STORE_OK : fail(s);
+}
+
+static int sq_exceptions_of_order(store_t *base, int64_t order_id, json_t **out) {
+    sq_t *s = SQ(base);
+    sqlite3_stmt *st = stmt(s, Q_EXC_OF_ORDER);
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, order_id);
+    return exception_rows(s, st, out);
+}
+
+static int sq_exception_list(store_t *base, const char *status, int limit, json_t **out) {
+    sq_t *s = SQ(base);
+    sqlite3_stmt *st = stmt(s, status ? Q_EXC_LIST_STATUS : Q_EXC_LIST_ALL);
+    if (!st)
+        return STORE_ERROR;
+    if (status)
+        bind_text(st, 1, status);
+    sqlite3_bind_int(st, 2, limit);
+    return exception_rows(s, st, out);
+}
+
+static int sq_count_orders(store_t *base, int64_t *n) {
+    sq_t *s = SQ(base);
+    sqlite3_stmt *st = stmt(s, Q_COUNT_ORDERS);
+    if (!st)
+        return STORE_ERROR;
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *n = sqlite3_column_int64(st, 0);
+    done(st);
+    return rc == SQLITE_ROW ? STORE_OK : fail(s);
+}
+
+/* Copies committed WAL pages into the database file. PASSIVE never blocks the writer; TRUNCATE
+ * (at shutdown) also empties the WAL file. */
+static int sq_checkpoint(store_t *base, bool truncate) {
+    sq_t *s = SQ(base);
+    int rc = sqlite3_wal_checkpoint_v2(
+        s->db, NULL, truncate ? SQLITE_CHECKPOINT_TRUNCATE : SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+    return rc == SQLITE_OK || rc == SQLITE_BUSY ? STORE_OK : fail(s);
+}
+
+static const store_vtable_t sqlite_vtable = {
+    .checkpoint = sq_checkpoint,
+    .close = sq_close,
+    .errmsg = sq_errmsg,
+    .begin = sq_begin,
+    .commit = sq_commit,
+    .rollback = sq_rollback,
+    .savepoint = sq_savepoint,
+    .savepoint_release = sq_release,
+    .savepoint_rollback = sq_rollback_to,
+    .read_begin = sq_read_begin,
+    .read_end = sq_read_end,
+    .sku_put = sq_sku_put,
+    .sku_get = sq_sku_get,
+    .sku_sellable = sq_sku_sellable,
+    .warehouse_put = sq_warehouse_put,
+    .warehouse_get = sq_warehouse_get,
+    .warehouse_list = sq_warehouse_list,
+    .stock_get = sq_stock_get,
+    .stock_for_sku = sq_stock_for_sku,
+    .stock_set = sq_stock_set,
+    .stock_add_on_hand = sq_stock_add_on_hand,
+    .stock_add_reserved = sq_stock_add_reserved,
+    .stock_ledger_append = sq_stock_ledger_append,
+    .stock_verify = sq_stock_verify,
+    .reservation_append = sq_reservation_append,
+    .reservations_of_order = sq_reservations_of_order,
+    .reservations_newest = sq_reservations_newest,
+    .order_insert = sq_order_insert,
+    .order_line_insert = sq_order_line_insert,
+    .order_find_key = sq_order_find_key,
+    .order_get = sq_order_get,
+    .order_set_status = sq_order_set_status,
+    .order_last_no = sq_order_last_no,
+    .order_list = sq_order_list,
+    .orders_payment_expired = sq_orders_payment_expired,
+    .shortage_set = sq_shortage_set,
+    .shortages_for_sku = sq_shortages_for_sku,
+    .shortages_of_order = sq_shortages_of_order,
+    .shortages_clear_order = sq_shortages_clear_order,
+    .event_append = sq_event_append,
+    .events_of_order = sq_events_of_order,
+    .outbox_append = sq_outbox_append,
+    .exception_open = sq_exception_open,
+    .exception_find_open = sq_exception_find_open,
+    .exception_resolve = sq_exception_resolve,
+    .exception_get = sq_exception_get,
+    .exceptions_of_order = sq_exceptions_of_order,
+    .exception_list = sq_exception_list,
+    .count_orders = sq_count_orders,
+};
+
+static int exec_sql(sqlite3 *db, const char *sql, char *err, size_t err_len) {
+    char *msg = NULL;
+    if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        snprintf(err, err_len, "%s", msg ? msg : sqlite3_errmsg(db));
+        sqlite3_free(msg);
+        return -1;
+    }
+    return 0;
+}
+
+static int user_version(sqlite3 *db) {
+    sqlite3_stmt *st;
+    int v = -1;
+    if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK) {
+        if (sqlite3_step(st) == SQLITE_ROW)
+            v = sqlite3_column_int(st, 0);
+        sqlite3_finalize(st);
+    }
+    return v;
+}
+
+/* Applies each pending step in its own transaction together with its version bump. */
+static int migrate(sqlite3 *db, int *version, char *err, size_t err_len) {
+    int v = user_version(db);
+    if (v < 0) {
+        snprintf(err, err_len, "cannot read schema version: %s", sqlite3_errmsg(db));
+        return -1;
+    }
+    if (v > sqlite_migrations_count) {
+        snprintf(err, err_len, "database schema version %d is newer than this ordo (%d)", v,
+                 sqlite_migrations_count);
+        return -1;
+    }
+    for (; v < sqlite_migrations_count; v++) {
+        char bump[64];
+        snprintf(bump, sizeof bump, "PRAGMA user_version = %d", v + 1);
+        if (exec_sql(db, "BEGIN IMMEDIATE", err, err_len) ||
+            exec_sql(db, sqlite_migrations[v], err, err_len) ||
+            exec_sql(db, bump, err, err_len) || exec_sql(db, "COMMIT", err, err_len)) {
+            sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+            return -1;
+        }
+    }
+    if (version)
+        *version = v;
+    return 0;
+}
+
+static sqlite3 *open_db(const char *path, store_mode_t mode, char *err, size_t err_len) {
+    sqlite3 *db = NULL;
+    int flags = SQLITE_OPEN_NOMUTEX | (mode == STORE_READ_ONLY
+                                           ? SQLITE_OPEN_READONLY
+                                           : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+    if (sqlite3_open_v2(path, &db, flags, NULL) != SQLITE_OK) {
+        snprintf(err, err_len, "cannot open %s: %s", path, db ? sqlite3_errmsg(db) : "no memory");
+        sqlite3_close(db);
+        return NULL;
+    }
+    sqlite3_extended_result_codes(db, 1);
+    /* Another process (ordo import next to a server) may hold the write lock briefly. */
+    sqlite3_busy_timeout(db, 10000);
+    /* WAL + FULL: a commit returns only after its WAL frames are fsynced. The checkpointer
+     * thread moves pages into the database file, off the commit path. */
+    const char *pragmas = mode == STORE_READ_ONLY
+                              ? "PRAGMA cache_size = -32768; PRAGMA temp_store = MEMORY;"
+                              : "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
+                                "PRAGMA foreign_keys = ON; PRAGMA cache_size = -131072;"
+                                "PRAGMA wal_autocheckpoint = 0; PRAGMA temp_store = MEMORY;";
+    if (exec_sql(db, pragmas, err, err_len)) {
+        sqlite3_close(db);
+        return NULL;
+    }
+    return db;
+}
+
+store_t *store_open(const char *url, store_mode_t mode, char *err, size_t err_len) {
+    sqlite3 *db = open_db(url, mode, err, err_len);
+    if (!db)
+        return NULL;
+    if (mode == STORE_READ_WRITE && migrate(db, NULL, err, err_len)) {
+        sqlite3_close(db);
+        return NULL;
+    }
+    sq_t *s = calloc(1, sizeof *s);
+    if (!s) {
+        sqlite3_close(db);
+        snprintf(err, err_len, "out of memory");
+        return NULL;
+    }
+    s->base.vt = &sqlite_vtable;
+    s->db = db;
+    return &s->base;
+}
+
+int store_migrate(const char *url, int *version, char *err, size_t err_len) {
+    sqlite3 *db = open_db(url, STORE_READ_WRITE, err, err_len);
+    if (!db)
+        return -1;
+    int rc = migrate(db, version, err, err_len);
+    sqlite3_close(db);
+    return rc;
+}
+
+
+void order_rec_clear(order_rec_t *rec) {
+    json_decref(rec->doc);
+    rec->doc = NULL;
+}

@@ -1,0 +1,120 @@
+#include "svc/app.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/limits.h"
+#include "util/file.h"
+
+/* Every reader connection ever opened, so app_close can close those of threads that are gone
+ * (the HTTP server's pool threads). */
+typedef struct reader_node {
+    store_t *store;
+    struct reader_node *next;
+} reader_node_t;
+
+static pthread_mutex_t readers_mu = PTHREAD_MUTEX_INITIALIZER;
+static reader_node_t *readers;
+static _Thread_local store_t *thread_reader;
+static _Thread_local const app_t *thread_reader_app;
+
+static char *load_data(const char *relative, char *err, size_t err_len) {
+    char path[4096];
+    if (data_path(relative, path, sizeof path) != 0) {
+        snprintf(err, err_len, "data file %s not found (set ORDO_DATA_DIR)", relative);
+        return NULL;
+    }
+    char *text = file_read_all(path, NULL);
+    if (!text)
+        snprintf(err, err_len, "cannot read %s", path);
+    return text;
+}
+
+app_t *app_open(const char *db_url, char *err, size_t err_len) {
+    app_t *app = calloc(1, sizeof *app);
+    if (!app) {
+        snprintf(err, err_len, "out of memory");
+        return NULL;
+    }
+    snprintf(app->db_url, sizeof app->db_url, "%s", db_url);
+    app->payment_hold_ms = (int64_t)ORDO_PAYMENT_HOLD_DEFAULT_S * 1000;
+    const char *hold = getenv("ORDO_PAYMENT_HOLD_S");
+    if (hold && *hold)
+        app->payment_hold_ms = (int64_t)(atof(hold) * 1000);
+    const char *node = getenv("ORDO_NODE_ID");
+    if (node && *node)
+        app->node_id = atoi(node) % 100;
+
+    char *text = load_data("divisions/vant-area-data-2.1.0.areaList.json", err, err_len);
+    if (!text)
+        goto fail;
+    app->divisions = divisions_from_json(text, err, err_len);
+    free(text);
+    if (!app->divisions)
+        goto fail;
+    text = load_data("phone/libphonenumber_PhoneNumberMetadata_CN_territory.xml", err, err_len);
+    if (!text)
+        goto fail;
+    app->phones = phone_plan_from_xml(text, err, err_len);
+    free(text);
+    if (!app->phones)
+        goto fail;
+
+    store_t *s = store_open(db_url, STORE_READ_WRITE, err, err_len);
+    if (!s)
+        goto fail;
+    app->writer = writer_start(s, ORDO_WRITER_BATCH_MAX, ORDO_WRITER_QUEUE_MAX);
+    if (!app->writer) {
+        s->vt->close(s);
+        snprintf(err, err_len, "cannot start the writer thread");
+        goto fail;
+    }
+    return app;
+fail:
+    divisions_free(app->divisions);
+    phone_plan_free(app->phones);
+    free(app);
+    return NULL;
+}
+
+void app_close(app_t *app) {
+    if (!app)
+        return;
+    writer_stop(app->writer);
+    pthread_mutex_lock(&readers_mu);
+    for (reader_node_t *n = readers, *next; n; n = next) {
+        next = n->next;
+        n->store->vt->close(n->store);
+        free(n);
+    }
+    readers = NULL;
+    pthread_mutex_unlock(&readers_mu);
+    thread_reader = NULL;
+    divisions_free(app->divisions);
+    phone_plan_free(app->phones);
+    free(app);
+}
+
+store_t *app_reader(app_t *app) {
+    if (thread_reader && thread_reader_app == app)
+        return thread_reader;
+    char err[256];
+    store_t *s = store_open(app->db_url, STORE_READ_ONLY, err, sizeof err);
+    if (!s)
+        return NULL;
+    reader_node_t *n = malloc(sizeof *n);
+    if (!n) {
+        s->vt->close(s);
+        return NULL;
+    }
+    n->store = s;
+    pthread_mutex_lock(&readers_mu);
+    n->next = readers;
+    readers = n;
+    pthread_mutex_unlock(&readers_mu);
+    thread_reader = s;
+    thread_reader_app = app;
+    return s;
+}

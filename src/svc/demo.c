@@ -1,0 +1,93 @@
+#include "svc/demo.h"
+
+#include <stdio.h>
+
+#include "svc/catalog.h"
+#include "svc/stock.h"
+#include "util/log.h"
+
+static const char *const demo_skus[][2] = {
+    {"MOONCAKE-6", "{\"name\":\"广式月饼礼盒 6枚装\",\"barcode\":\"6901234567001\",\"price\":8800,"
+                   "\"weight_g\":900,\"length_mm\":260,\"width_mm\":260,\"height_mm\":80,"
+                   "\"food\":true,\"shelf_life_days\":60}"},
+    {"TEA-LONGJING-250", "{\"name\":\"西湖龙井 250g\",\"barcode\":\"6901234567002\",\"price\":"
+                         "29800,\"weight_g\":300,\"length_mm\":200,\"width_mm\":120,"
+                         "\"height_mm\":90,\"food\":true,\"shelf_life_days\":540}"},
+    {"GLASS-CUP-350", "{\"name\":\"玻璃水杯 350ml\",\"barcode\":\"6901234567003\",\"price\":3900,"
+                      "\"weight_g\":280,\"length_mm\":90,\"width_mm\":90,\"height_mm\":130,"
+                      "\"fragile\":true}"},
+    {"DETERGENT-2L", "{\"name\":\"洗衣液 2L\",\"barcode\":\"6901234567004\",\"price\":4590,"
+                     "\"weight_g\":2150,\"length_mm\":180,\"width_mm\":100,\"height_mm\":280,"
+                     "\"liquid\":true}"},
+    {"FACEMASK-10", "{\"name\":\"补水面膜 10片\",\"barcode\":\"6901234567005\",\"price\":9900,"
+                    "\"weight_g\":350,\"length_mm\":200,\"width_mm\":150,\"height_mm\":40}"},
+    {"TSHIRT-M", "{\"name\":\"纯棉T恤 M码\",\"barcode\":\"6901234567006\",\"price\":6900,"
+                 "\"weight_g\":220,\"length_mm\":300,\"width_mm\":250,\"height_mm\":30}"},
+    {"SESAME-PASTE", "{\"name\":\"黑芝麻糊 600g\",\"barcode\":\"6901234567007\",\"price\":3580,"
+                     "\"weight_g\":650,\"length_mm\":160,\"width_mm\":90,\"height_mm\":220,"
+                     "\"food\":true,\"shelf_life_days\":365}"},
+};
+
+static const char *const demo_warehouses[][2] = {
+    {"BJ01", "{\"name\":\"北京朝阳仓\",\"province\":\"北京市\",\"city\":\"北京市\","
+             "\"district\":\"朝阳区\",\"priority\":1}"},
+    {"SH01", "{\"name\":\"上海浦东仓\",\"province\":\"上海市\",\"city\":\"上海市\","
+             "\"district\":\"浦东新区\",\"priority\":2}"},
+    {"GZ01", "{\"name\":\"广州白云仓\",\"province\":\"广东省\",\"city\":\"广州市\","
+             "\"district\":\"白云区\",\"priority\":3}"},
+};
+
+typedef svc_op_t *(*put_fn)(app_t *, const char *, json_t *, const char *, svc_result_t *);
+
+static int run_put(app_t *app, put_fn fn, const char *key, const char *json) {
+    json_t *body = json_loads(json, 0, NULL);
+    svc_result_t r;
+    svc_result_init(&r);
+    svc_op_t *op = body ? fn(app, key, body, "demo", &r) : NULL;
+    json_decref(body);
+    int rc = -1;
+    if (op) {
+        svc_op_run_sync(op);
+        rc = op->result.err == ORDO_E_OK ? 0 : -1;
+        if (rc)
+            log_error("demo %s: %s", key, op->result.detail);
+        svc_op_free(op);
+    } else {
+        log_error("demo %s: %s", key, r.detail);
+    }
+    svc_result_clear(&r);
+    return rc;
+}
+
+static svc_op_t *put_stock(app_t *app, const char *key, json_t *body, const char *actor,
+                           svc_result_t *r) {
+    char wh[16];
+    snprintf(wh, sizeof wh, "%.4s", key);
+    return stock_count_op(app, wh, key + 5, body, actor, r);
+}
+
+int demo_load(app_t *app) {
+    for (size_t i = 0; i < sizeof demo_skus / sizeof demo_skus[0]; i++)
+        if (run_put(app, sku_put_op, demo_skus[i][0], demo_skus[i][1]))
+            return -1;
+    for (size_t i = 0; i < sizeof demo_warehouses / sizeof demo_warehouses[0]; i++)
+        if (run_put(app, warehouse_put_op, demo_warehouses[i][0], demo_warehouses[i][1]))
+            return -1;
+    /* Uneven stock, so that sourcing across provinces and short stock can be seen. */
+    for (size_t w = 0; w < 3; w++) {
+        for (size_t i = 0; i < sizeof demo_skus / sizeof demo_skus[0]; i++) {
+            char key[96], body[160];
+            snprintf(key, sizeof key, "%s/%s", demo_warehouses[w][0], demo_skus[i][0]);
+            snprintf(body, sizeof body,
+                     "{\"on_hand\":%zu,\"safety_stock\":%d,\"bin\":\"%c-%02zu-%02zu-1\","
+                     "\"reason\":\"demo stock\"}",
+                     (w + 1) * 40 + i * 15, 10, "ABC"[i % 3], w + 1, i + 1);
+            if (run_put(app, put_stock, key, body))
+                return -1;
+        }
+    }
+    log_info("loaded the demo catalog: %zu SKUs, %zu warehouses",
+             sizeof demo_skus / sizeof demo_skus[0],
+             sizeof demo_warehouses / sizeof demo_warehouses[0]);
+    return 0;
+}

@@ -1,0 +1,673 @@
+#include "svc/orders.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/order_parse.h"
+#include "svc/allocation.h"
+#include "svc/timeline.h"
+#include "util/timefmt.h"
+
+/* ---- documents and views ---- */
+
+static json_t *str_or_null(const char *s) {
+    return s ? json_string(s) : json_null();
+}
+
+/* The stored form of an order: only known fields, resolved divisions, computed amounts. */
+static json_t *order_doc_build(const order_input_t *in) {
+    json_t *items = json_array();
+    for (int i = 0; i < in->n_lines; i++)
+        json_array_append_new(items, json_pack("{s:i, s:s, s:i, s:I}", "line", i + 1, "sku",
+                                               in->lines[i].sku, "qty", (int)in->lines[i].qty,
+                                               "unit_price", in->lines[i].unit_price_fen));
+    json_t *discounts = json_array();
+    for (int i = 0; i < in->n_discounts; i++)
+        json_array_append_new(discounts, json_pack("{s:s, s:I}", "code", in->discounts[i].code,
+                                                   "amount", in->discounts[i].amount_fen));
+    char placed[40], paid[40], day[16];
+    json_t *doc = json_pack(
+        "{s:s, s:s, s:s, s:{s:s, s:s, s:s}, s:{s:s, s:s, s:s, s:s, s:o, s:{s:i, s:i, s:i}}, "
+        "s:o, s:I, s:o, s:{s:I, s:I, s:I, s:I}, s:{s:s, s:o, s:o, s:I, s:o}, s:o, s:o, s:b, "
+        "s:o}",
+        "channel", channel_name(in->channel), "external_id", in->external_id, "placed_at",
+        rfc3339_format(in->placed_at_ms, placed, sizeof placed), "buyer", "name", in->buyer_name,
+        "phone", in->buyer_phone, "phone_normalized", in->phone_normalized, "address",
+        "province", in->address.province_name ? in->address.province_name : in->address.province,
+        "city", in->address.city_name ? in->address.city_name : in->address.city, "district",
+        in->address.district_name ? in->address.district_name : in->address.district, "detail",
+        in->address.detail, "postal_code", str_or_null(in->address.postal_code), "division_codes",
+        "province", in->address.province_code, "city", in->address.city_code, "district",
+        in->address.district_code, "items", items, "shipping_fee", in->shipping_fee_fen,
+        "discounts", discounts, "amounts", "items", in->items_total_fen, "shipping",
+        in->shipping_fee_fen, "discounts", in->discounts_sum_fen, "total", in->total_fen,
+        "payment", "status", in->payment_status == PAYMENT_PAID ? "paid" : "pending", "method",
+        str_or_null(in->payment_method), "transaction_id", str_or_null(in->payment_transaction),
+        "amount", in->payment_amount_fen, "paid_at",
+        in->paid_at_ms ? json_string(rfc3339_format(in->paid_at_ms, paid, sizeof paid))
+                       : json_null(),
+        "remark", str_or_null(in->remark), "requested_delivery_date",
+        in->has_requested_delivery_date
+            ? json_string(date_format(in->requested_delivery_day, day, sizeof day))
+            : json_null(),
+        "splittable", in->splittable, "client_ip", str_or_null(in->client_ip));
+    if (doc && in->has_discount_total)
+        json_object_set_new(doc, "discount_total", json_integer(in->discount_total_fen));
+    return doc;
+}
+
+json_t *order_view(const order_rec_t *rec, const held_t *held, int n_held, json_t *exceptions) {
+    json_t *v = json_deep_copy(rec->doc);
+    if (!v)
+        return NULL;
+    char buf[40];
+    json_object_set_new(v, "order_no", json_string(rec->order_no));
+    json_object_set_new(v, "status", json_string(order_status_name(rec->status)));
+    json_object_set_new(v, "created_at",
+                        json_string(rfc3339_format(rec->created_at_ms, buf, sizeof buf)));
+    json_object_set_new(v, "updated_at",
+                        json_string(rfc3339_format(rec->updated_at_ms, buf, sizeof buf)));
+    if (rec->status == ORDER_PENDING_PAYMENT && rec->payment_expires_at_ms)
+        json_object_set_new(
+            v, "payment_expires_at",
+            json_string(rfc3339_format(rec->payment_expires_at_ms, buf, sizeof buf)));
+
+    /* Net holdings per (sku, warehouse), and per line. */
+    json_t *res = json_array();
+    for (int i = 0; i < n_held; i++) {
+        size_t j;
+        json_t *r;
+        bool merged = false;
+        json_array_foreach(res, j, r) {
+            if (strcmp(json_string_value(json_object_get(r, "sku")), held[i].sku) == 0 &&
+                strcmp(json_string_value(json_object_get(r, "warehouse")), held[i].warehouse) ==
+                    0) {
+                json_object_set_new(
+                    r, "qty",
+                    json_integer(json_integer_value(json_object_get(r, "qty")) + held[i].qty));
+                merged = true;
+                break;
+            }
+        }
+        if (!merged)
+            json_array_append_new(res, json_pack("{s:s, s:s, s:I}", "sku", held[i].sku,
+                                                 "warehouse", held[i].warehouse, "qty",
+                                                 (json_int_t)held[i].qty));
+    }
+    json_object_set_new(v, "reservations", res);
+    size_t li;
+    json_t *line;
+    json_array_foreach(json_object_get(v, "items"), li, line) {
+        int64_t line_no = json_integer_value(json_object_get(line, "line")), got = 0;
+        for (int i = 0; i < n_held; i++)
+            if (held[i].line_no == line_no)
+                got += held[i].qty;
+        json_object_set_new(line, "reserved_qty", json_integer(got));
+    }
+    json_object_set_new(v, "exceptions", exceptions ? json_incref(exceptions) : json_array());
+    return v;
+}
+
+#define VIEW_HELD_MAX (ORDO_ORDER_LINES_MAX * 4)
+
+int order_load_view(store_t *s, int64_t id, const char *order_no, json_t **out) {
+    order_rec_t rec = {0};
+    int rc = s->vt->order_get(s, id, order_no, &rec);
+    if (rc != STORE_OK)
+        return rc;
+    held_t *held = malloc(sizeof(held_t) * VIEW_HELD_MAX);
+    json_t *exceptions = NULL;
+    int n_held = 0;
+    rc = held ? s->vt->reservations_of_order(s, rec.id, held, VIEW_HELD_MAX, &n_held)
+              : STORE_ERROR;
+    if (rc == STORE_OK)
+        rc = s->vt->exceptions_of_order(s, rec.id, &exceptions);
+    if (rc == STORE_OK) {
+        *out = order_view(&rec, held, n_held, exceptions);
+        if (!*out)
+            rc = STORE_ERROR;
+    }
+    json_decref(exceptions);
+    free(held);
+    order_rec_clear(&rec);
+    return rc;
+}
+
+/* ---- order numbers ---- */
+
+/* "yyMMddHHmmss" in China time, 2-digit node, 5-digit sequence: readable, sorted by time,
+ * unique across nodes. Runs on the writer thread only. */
+static int next_order_no(app_t *app, store_t *s, int64_t now_ms, char out[32]) {
+    int64_t sec = (now_ms + 8 * 3600 * 1000LL) / 1000;
+    if (!app->order_no_ready) {
+        char last[32];
+        int rc = s->vt->order_last_no(s, "", last);
+        if (rc == STORE_ERROR)
+            return rc;
+        app->order_no_second = 0;
+        app->order_no_seq = 0;
+        if (rc == STORE_OK && strlen(last) == 19) {
+            char date[11] = {'2', '0', last[0], last[1], '-', last[2], last[3], '-',
+                             last[4], last[5], '\0'};
+            int32_t day;
+            if (date_parse(date, &day)) {
+                int hh = (last[6] - '0') * 10 + last[7] - '0';
+                int mm = (last[8] - '0') * 10 + last[9] - '0';
+                int ss = (last[10] - '0') * 10 + last[11] - '0';
+                app->order_no_second = (int64_t)day * 86400 + hh * 3600 + mm * 60 + ss;
+                app->order_no_seq = atoi(last + 14);
+            }
+        }
+        app->order_no_ready = true;
+        if (sec <= app->order_no_second)
+            sec = app->order_no_second; /* continue after the newest number */
+        else
+            app->order_no_seq = -1;
+        app->order_no_second = sec;
+    }
+    if (sec > app->order_no_second) {
+        app->order_no_second = sec;
+        app->order_no_seq = 0;
+    } else if (++app->order_no_seq > 99999) {
+        /* More than 100,000 orders in one second on one node: borrow the next second. */
+        app->order_no_second++;
+        app->order_no_seq = 0;
+    }
+    int64_t t = app->order_no_second;
+    char day[16];
+    date_format((int32_t)(t / 86400), day, sizeof day);
+    int rem = (int)(t % 86400);
+    snprintf(out, 32, "%.2s%.2s%.2s%02d%02d%02d%02d%05d", day + 2, day + 5, day + 8, rem / 3600,
+             rem / 60 % 60, rem % 60, app->node_id, (int)app->order_no_seq);
+    return STORE_OK;
+}
+
+/* ---- intake ---- */
+
+typedef struct {
+    svc_op_t op;
+    order_input_t in;
+    json_t *doc;
+    order_rec_t rec;
+    alloc_job_t *job;
+    json_t *exceptions;
+    bool replay;
+    int64_t replay_id;
+} place_op_t;
+
+/* Checks every line's SKU against the catalog; adds field errors. */
+static int check_skus(store_t *s, const order_input_t *in, field_errors_t *errs) {
+    for (int i = 0; i < in->n_lines; i++) {
+        int sellable = 0;
+        int rc = s->vt->sku_sellable(s, in->lines[i].sku, &sellable);
+        char field[32];
+        snprintf(field, sizeof field, "items[%d].sku", i);
+        if (rc == STORE_NOT_FOUND)
+            field_errors_add(errs, field, "unknown_sku", "no SKU '%s' in the catalog",
+                             in->lines[i].sku);
+        else if (rc != STORE_OK)
+            return rc;
+        else if (!sellable)
+            field_errors_add(errs, field, "sku_not_sellable", "SKU '%s' is not sellable",
+                             in->lines[i].sku);
+    }
+    return STORE_OK;
+}
+
+static int open_exception(store_t *s, place_op_t *p, const char *code, const char *severity,
+                          const char *message) {
+    exception_rec_t e = {.order_id = p->rec.id,
+                         .code = code,
+                         .severity = severity,
+                         .message = message,
+                         .at_ms = p->op.now_ms};
+    int64_t id = 0;
+    int rc = s->vt->exception_open(s, &e, &id);
+    if (rc == STORE_OK) {
+        char at[40];
+        json_array_append_new(
+            p->exceptions,
+            json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:n, s:n, s:n}", "id", (json_int_t)id,
+                      "order_no", p->rec.order_no, "code", code, "severity", severity, "message",
+                      message, "status", "open", "created_at",
+                      rfc3339_format(p->op.now_ms, at, sizeof at), "resolved_at", "resolved_by",
+                      "note"));
+    }
+    return rc;
+}
+
+/* Exceptions that depend only on the order itself. */
+static int intake_exceptions(store_t *s, place_op_t *p) {
+    const order_input_t *in = &p->in;
+    int rc = STORE_OK;
+    char msg[256];
+    if (in->has_requested_delivery_date &&
+        in->requested_delivery_day < day_in_china(p->op.now_ms)) {
+        char day[16];
+        snprintf(msg, sizeof msg, "requested delivery date %s is already past",
+                 date_format(in->requested_delivery_day, day, sizeof day));
+        rc = open_exception(s, p, "delivery_date_past", "yellow", msg);
+    }
+    bool duplicate_coupon = false;
+    for (int i = 0; i < in->n_discounts; i++)
+        for (int j = i + 1; j < in->n_discounts; j++)
+            if (strcmp(in->discounts[i].code, in->discounts[j].code) == 0)
+                duplicate_coupon = true;
+    if (rc == STORE_OK &&
+        (duplicate_coupon ||
+         (in->has_discount_total && in->discount_total_fen != in->discounts_sum_fen))) {
+        if (duplicate_coupon)
+            snprintf(msg, sizeof msg, "the same coupon code appears more than once");
+        else
+            snprintf(msg, sizeof msg,
+                     "discount_total %lld fen differs from the coupons' sum %lld fen",
+                     (long long)in->discount_total_fen, (long long)in->discounts_sum_fen);
+        rc = open_exception(s, p, "coupon_mismatch", "yellow", msg);
+    }
+    return rc;
+}
+
+static ordo_err_t place_run(store_t *s, svc_op_t *op) {
+    place_op_t *p = (place_op_t *)op;
+    order_input_t *in = &p->in;
+    char hash[65];
+    int64_t existing = 0;
+    int rc = s->vt->order_find_key(s, in->channel, in->external_id, &existing, hash);
+    if (rc == STORE_OK) {
+        if (strcmp(hash, in->content_hash) != 0)
+            return svc_fail(&op->result, ORDO_E_IDEMPOTENCY_MISMATCH,
+                            "order %s/%s exists with different content", channel_name(in->channel),
+                            in->external_id);
+        p->replay = true;
+        p->replay_id = existing;
+        return ORDO_E_OK;
+    }
+    if (rc != STORE_NOT_FOUND)
+        return ORDO_E_STORE;
+    /* The catalog may have changed since the request was checked. */
+    if (check_skus(s, in, &op->result.errors) != STORE_OK)
+        return ORDO_E_STORE;
+    if (op->result.errors.count)
+        return svc_fail(&op->result, ORDO_E_VALIDATION, "the order has invalid fields");
+
+    order_rec_t *rec = &p->rec;
+    if (next_order_no(op->app, s, op->now_ms, rec->order_no) != STORE_OK)
+        return ORDO_E_STORE;
+    rec->channel = in->channel;
+    snprintf(rec->external_id, sizeof rec->external_id, "%s", in->external_id);
+    rec->status = in->payment_status == PAYMENT_PAID ? ORDER_PENDING_REVIEW : ORDER_PENDING_PAYMENT;
+    rec->created_at_ms = rec->updated_at_ms = op->now_ms;
+    rec->payment_expires_at_ms =
+        rec->status == ORDER_PENDING_PAYMENT ? op->now_ms + op->app->payment_hold_ms : 0;
+    rec->splittable = in->splittable;
+    rec->province_code = in->address.province_code;
+    memcpy(rec->content_hash, in->content_hash, sizeof rec->content_hash);
+    rec->doc = p->doc;
+    if (s->vt->order_insert(s, rec) != STORE_OK)
+        return ORDO_E_STORE;
+    for (int i = 0; i < in->n_lines; i++)
+        if (s->vt->order_line_insert(s, rec->id, i + 1, in->lines[i].sku, in->lines[i].qty,
+                                     in->lines[i].unit_price_fen) != STORE_OK)
+            return ORDO_E_STORE;
+
+    alloc_job_t *job = p->job;
+    job->order_id = rec->id;
+    job->splittable = in->splittable;
+    job->province_code = in->address.province_code;
+    job->n_lines = in->n_lines;
+    for (int i = 0; i < in->n_lines; i++) {
+        job->line_no[i] = i + 1;
+        job->sku[i] = in->lines[i].sku;
+        job->want[i] = in->lines[i].qty;
+    }
+    if (alloc_reserve(s, job, RES_RESERVE, "intake", op->now_ms) != STORE_OK)
+        return ORDO_E_STORE;
+    if (timeline_transition(s, rec->id, rec->order_no, op->actor, -1, rec->status, NULL,
+                            op->now_ms) != STORE_OK)
+        return ORDO_E_STORE;
+
+    int32_t short_units = 0, wanted = 0;
+    char detail[192] = "";
+    size_t dl = 0;
+    for (int l = 0; l < in->n_lines; l++) {
+        wanted += in->lines[l].qty;
+        short_units += job->short_qty[l];
+        if (job->short_qty[l] && dl < sizeof detail - 40)
+            dl += (size_t)snprintf(detail + dl, sizeof detail - dl, "%s%s ×%d", dl ? ", " : "",
+                                   in->lines[l].sku, job->short_qty[l]);
+    }
+    if (short_units) {
+        char msg[256];
+        snprintf(msg, sizeof msg, "%d of %d units could not be reserved%s: %s", short_units,
+                 wanted, in->splittable ? "" : " (order ships whole)", detail);
+        if (open_exception(s, p, "stock_short", "red", msg) != STORE_OK)
+            return ORDO_E_STORE;
+        atomic_fetch_add(&op->app->stock_short_orders, 1);
+    }
+    if (intake_exceptions(s, p) != STORE_OK)
+        return ORDO_E_STORE;
+    svc_ok(&op->result, 201, NULL);
+    return ORDO_E_OK;
+}
+
+static void place_finish(svc_op_t *op) {
+    place_op_t *p = (place_op_t *)op;
+    if (op->result.err != ORDO_E_OK) {
+        if (op->result.err == ORDO_E_VALIDATION)
+            atomic_fetch_add(&op->app->orders_rejected, 1);
+        return;
+    }
+    if (!op->want_body) {
+        if (p->replay)
+            atomic_fetch_add(&op->app->orders_replayed, 1);
+        else
+            atomic_fetch_add(&op->app->orders_accepted, 1);
+        op->result.http_status = p->replay ? 200 : 201;
+        return;
+    }
+    if (p->replay) {
+        json_t *view = NULL;
+        store_t *r = app_reader(op->app);
+        if (!r || order_load_view(r, p->replay_id, NULL, &view) != STORE_OK) {
+            svc_fail(&op->result, ORDO_E_STORE, "cannot read the stored order");
+            return;
+        }
+        atomic_fetch_add(&op->app->orders_replayed, 1);
+        svc_ok(&op->result, 200, view);
+        return;
+    }
+    held_t held[ORDO_ORDER_LINES_MAX];
+    int n_held = 0;
+    for (int i = 0; i < p->job->n_allocs && n_held < ORDO_ORDER_LINES_MAX; i++) {
+        const reserve_alloc_t *a = &p->job->allocs[i];
+        held_t *h = &held[n_held++];
+        h->order_id = p->rec.id;
+        h->line_no = p->job->line_no[a->line];
+        snprintf(h->sku, sizeof h->sku, "%s", p->job->sku[a->line]);
+        snprintf(h->warehouse, sizeof h->warehouse, "%s", p->job->wh_codes[a->warehouse]);
+        h->qty = a->qty;
+    }
+    atomic_fetch_add(&op->app->orders_accepted, 1);
+    svc_ok(&op->result, 201, order_view(&p->rec, held, n_held, p->exceptions));
+}
+
+static void place_destroy(svc_op_t *op) {
+    place_op_t *p = (place_op_t *)op;
+    if (p->job)
+        alloc_job_clear(p->job);
+    free(p->job);
+    json_decref(p->exceptions);
+    json_decref(p->doc);
+    order_input_free(&p->in);
+}
+
+svc_op_t *order_place_op(app_t *app, json_t *body, const char *actor, svc_result_t *immediate) {
+    place_op_t *p = (place_op_t *)svc_op_alloc(sizeof *p, app, actor);
+    if (!p) {
+        svc_fail(immediate, ORDO_E_OVERLOADED, "out of memory");
+        return NULL;
+    }
+    p->op.run = place_run;
+    p->op.finish = place_finish;
+    p->op.destroy = place_destroy;
+    order_validation_t v = {.divisions = app->divisions, .phones = app->phones};
+    bool valid = order_parse(body, &v, &p->in, &immediate->errors);
+    store_t *r = app_reader(app);
+    if (!r) {
+        svc_fail(immediate, ORDO_E_STORE, "cannot open the database for reading");
+        svc_op_free(&p->op);
+        return NULL;
+    }
+    if (valid) {
+        if (check_skus(r, &p->in, &immediate->errors) != STORE_OK) {
+            svc_fail(immediate, ORDO_E_STORE, "cannot read the catalog");
+            svc_op_free(&p->op);
+            return NULL;
+        }
+    } else {
+        /* Report unknown SKUs along with the rest, from whatever lines parsed. */
+        json_t *items = json_object_get(body, "items");
+        size_t i;
+        json_t *item;
+        json_array_foreach(items, i, item) {
+            const char *sku = json_string_value(json_object_get(item, "sku"));
+            int sellable;
+            if (i >= ORDO_ORDER_LINES_MAX || !sku || !*sku)
+                continue;
+            char field[32];
+            snprintf(field, sizeof field, "items[%zu].sku", i);
+            int rc = r->vt->sku_sellable(r, sku, &sellable);
+            if (rc == STORE_NOT_FOUND)
+                field_errors_add(&immediate->errors, field, "unknown_sku",
+                                 "no SKU '%s' in the catalog", sku);
+            else if (rc == STORE_OK && !sellable)
+                field_errors_add(&immediate->errors, field, "sku_not_sellable",
+                                 "SKU '%s' is not sellable", sku);
+        }
+    }
+    if (immediate->errors.count) {
+        atomic_fetch_add(&app->orders_rejected, 1);
+        svc_fail(immediate, ORDO_E_VALIDATION, "the order has %d invalid field%s",
+                 immediate->errors.count, immediate->errors.count == 1 ? "" : "s");
+        svc_op_free(&p->op);
+        return NULL;
+    }
+    p->doc = order_doc_build(&p->in);
+    p->exceptions = json_array();
+    p->job = calloc(1, sizeof *p->job);
+    if (!p->doc || !p->exceptions || !p->job) {
+        svc_fail(immediate, ORDO_E_OVERLOADED, "out of memory");
+        svc_op_free(&p->op);
+        return NULL;
+    }
+    return &p->op;
+}
+
+/* ---- cancellation ---- */
+
+/* Cancels rec inside the caller's transaction: gives back its stock, closes its stock_short
+ * exception, records the move, and offers the freed stock to waiting orders. */
+static ordo_err_t cancel_in_tx(store_t *s, svc_op_t *op, order_rec_t *rec, const char *reason) {
+    order_status_t to;
+    if (!lifecycle_next(rec->status, ORDER_EV_CANCEL, &to))
+        return svc_fail(&op->result, ORDO_E_ILLEGAL_TRANSITION,
+                        "order %s is %s and cannot be cancelled", rec->order_no,
+                        order_status_name(rec->status));
+    sku_set_t *freed = calloc(1, sizeof *freed);
+    if (!freed)
+        return ORDO_E_STORE;
+    int rc = alloc_release_order(s, rec->id, "cancelled", op->now_ms, freed);
+    if (rc == STORE_OK)
+        rc = s->vt->order_set_status(s, rec->id, to, op->now_ms);
+    int64_t exc = 0;
+    if (rc == STORE_OK)
+        rc = s->vt->exception_find_open(s, rec->id, "stock_short", &exc);
+    if (rc == STORE_OK && exc)
+        rc = s->vt->exception_resolve(s, exc, op->actor, "order cancelled", op->now_ms);
+    if (rc == STORE_OK)
+        rc = timeline_transition(s, rec->id, rec->order_no, op->actor, (int)rec->status, to,
+                                 reason, op->now_ms);
+    if (rc == STORE_OK)
+        rc = alloc_refill(s, freed, "system", op->now_ms);
+    free(freed);
+    if (rc != STORE_OK)
+        return ORDO_E_STORE;
+    rec->status = to;
+    atomic_fetch_add(&op->app->orders_cancelled, 1);
+    return ORDO_E_OK;
+}
+
+typedef struct {
+    svc_op_t op;
+    char order_no[40];
+    char reason[ORDO_REASON_MAX + 1];
+} cancel_op_t;
+
+static ordo_err_t cancel_run(store_t *s, svc_op_t *op) {
+    cancel_op_t *c = (cancel_op_t *)op;
+    order_rec_t rec = {0};
+    int rc = s->vt->order_get(s, 0, c->order_no, &rec);
+    if (rc == STORE_NOT_FOUND)
+        return svc_fail(&op->result, ORDO_E_NOT_FOUND, "no order %s", c->order_no);
+    if (rc != STORE_OK)
+        return ORDO_E_STORE;
+    ordo_err_t e = cancel_in_tx(s, op, &rec, c->reason);
+    order_rec_clear(&rec);
+    return e;
+}
+
+static void view_finish(svc_op_t *op, const char *order_no) {
+    if (op->result.err != ORDO_E_OK)
+        return;
+    json_t *view = NULL;
+    store_t *r = app_reader(op->app);
+    if (!r || order_load_view(r, 0, order_no, &view) != STORE_OK)
+        svc_fail(&op->result, ORDO_E_STORE, "cannot read the order back");
+    else
+        svc_ok(&op->result, 200, view);
+}
+
+static void cancel_finish(svc_op_t *op) {
+    view_finish(op, ((cancel_op_t *)op)->order_no);
+}
+
+svc_op_t *order_cancel_op(app_t *app, const char *order_no, const char *reason,
+                          const char *actor) {
+    cancel_op_t *c = (cancel_op_t *)svc_op_alloc(sizeof *c, app, actor);
+    if (!c)
+        return NULL;
+    c->op.run = cancel_run;
+    c->op.finish = cancel_finish;
+    snprintf(c->order_no, sizeof c->order_no, "%s", order_no);
+    snprintf(c->reason, sizeof c->reason, "%s", reason);
+    return &c->op;
+}
+
+/* ---- payment timeout ---- */
+
+#define EXPIRY_BATCH 200
+
+static ordo_err_t expiry_run(store_t *s, svc_op_t *op) {
+    int64_t ids[EXPIRY_BATCH];
+    int n = 0;
+    if (s->vt->orders_payment_expired(s, op->now_ms, ids, EXPIRY_BATCH, &n) != STORE_OK)
+        return ORDO_E_STORE;
+    for (int i = 0; i < n; i++) {
+        order_rec_t rec = {0};
+        if (s->vt->order_get(s, ids[i], NULL, &rec) != STORE_OK)
+            return ORDO_E_STORE;
+        ordo_err_t e = cancel_in_tx(s, op, &rec, "payment_timeout");
+        if (e == ORDO_E_OK) {
+            char msg[160];
+            snprintf(msg, sizeof msg,
+                     "payment not received within %lld s; order cancelled and stock released",
+                     (long long)(op->app->payment_hold_ms / 1000));
+            exception_rec_t ex = {.order_id = rec.id,
+                                  .code = "payment_timeout",
+                                  .severity = "yellow",
+                                  .message = msg,
+                                  .at_ms = op->now_ms};
+            if (s->vt->exception_open(s, &ex, NULL) != STORE_OK)
+                e = ORDO_E_STORE;
+            atomic_fetch_add(&op->app->payment_timeouts, 1);
+        }
+        order_rec_clear(&rec);
+        if (e != ORDO_E_OK)
+            return e;
+    }
+    svc_ok(&op->result, 200, json_integer(n));
+    return ORDO_E_OK;
+}
+
+svc_op_t *payment_expiry_op(app_t *app) {
+    svc_op_t *op = svc_op_alloc(sizeof *op, app, "system");
+    if (op)
+        op->run = expiry_run;
+    return op;
+}
+
+/* ---- reads ---- */
+
+static store_t *reader_or_fail(app_t *app, svc_result_t *r) {
+    store_t *s = app_reader(app);
+    if (!s)
+        svc_fail(r, ORDO_E_STORE, "cannot open the database for reading");
+    return s;
+}
+
+void order_get(app_t *app, const char *order_no, svc_result_t *r) {
+    store_t *s = reader_or_fail(app, r);
+    if (!s)
+        return;
+    json_t *view = NULL;
+    s->vt->read_begin(s);
+    int rc = order_load_view(s, 0, order_no, &view);
+    s->vt->read_end(s);
+    if (rc == STORE_NOT_FOUND)
+        svc_fail(r, ORDO_E_NOT_FOUND, "no order %s", order_no);
+    else if (rc != STORE_OK)
+        svc_fail(r, ORDO_E_STORE, "%s", s->vt->errmsg(s));
+    else
+        svc_ok(r, 200, view);
+}
+
+void order_events(app_t *app, const char *order_no, svc_result_t *r) {
+    store_t *s = reader_or_fail(app, r);
+    if (!s)
+        return;
+    order_rec_t rec = {0};
+    json_t *events = NULL;
+    s->vt->read_begin(s);
+    int rc = s->vt->order_get(s, 0, order_no, &rec);
+    if (rc == STORE_OK)
+        rc = s->vt->events_of_order(s, rec.id, &events);
+    s->vt->read_end(s);
+    order_rec_clear(&rec);
+    if (rc == STORE_NOT_FOUND)
+        svc_fail(r, ORDO_E_NOT_FOUND, "no order %s", order_no);
+    else if (rc != STORE_OK)
+        svc_fail(r, ORDO_E_STORE, "%s", s->vt->errmsg(s));
+    else
+        svc_ok(r, 200, events);
+}
+
+void order_list(app_t *app, const order_filter_t *f, svc_result_t *r) {
+    store_t *s = reader_or_fail(app, r);
+    if (!s)
+        return;
+    order_rec_t *recs = NULL;
+    int n = 0;
+    s->vt->read_begin(s);
+    int rc = s->vt->order_list(s, f, &recs, &n);
+    json_t *items = json_array();
+    held_t *held = malloc(sizeof(held_t) * VIEW_HELD_MAX);
+    for (int i = 0; i < n && rc == STORE_OK && held; i++) {
+        int n_held = 0;
+        json_t *exceptions = NULL;
+        rc = s->vt->reservations_of_order(s, recs[i].id, held, VIEW_HELD_MAX, &n_held);
+        if (rc == STORE_OK)
+            rc = s->vt->exceptions_of_order(s, recs[i].id, &exceptions);
+        if (rc == STORE_OK)
+            json_array_append_new(items, order_view(&recs[i], held, n_held, exceptions));
+        json_decref(exceptions);
+    }
+    s->vt->read_end(s);
+    free(held);
+    char cursor[32];
+    json_t *next = json_null();
+    if (n == f->limit && n > 0) {
+        snprintf(cursor, sizeof cursor, "%lld", (long long)recs[n - 1].id);
+        next = json_string(cursor);
+    }
+    for (int i = 0; i < n; i++)
+        order_rec_clear(&recs[i]);
+    free(recs);
+    if (rc != STORE_OK) {
+        json_decref(items);
+        json_decref(next);
+        svc_fail(r, ORDO_E_STORE, "%s", s->vt->errmsg(s));
+        return;
+    }
+    svc_ok(r, 200, json_pack("{s:o, s:o}", "items", items, "next_cursor", next));
+}

@@ -1,0 +1,32 @@
+#ifndef ORDO_SVC_ORDERS_H
+#define ORDO_SVC_ORDERS_H
+
+#include <jansson.h>
+
+#include "svc/op.h"
+
+/* Order intake and lifecycle use cases. */
+
+/* Validates `body` (a canonical order; borrowed) completely — document rules and the
+ * catalog — and returns the op that stores it, or NULL with the 4xx in *immediate. */
+svc_op_t *order_place_op(app_t *app, json_t *body, const char *actor, svc_result_t *immediate);
+
+/* Cancels an order (releasing its stock). reason is copied. */
+svc_op_t *order_cancel_op(app_t *app, const char *order_no, const char *reason,
+                          const char *actor);
+
+/* Cancels every unpaid order whose stock hold has run out. */
+svc_op_t *payment_expiry_op(app_t *app);
+
+/* Reads. Each fills r with a body or an error. */
+void order_get(app_t *app, const char *order_no, svc_result_t *r);
+void order_events(app_t *app, const char *order_no, svc_result_t *r);
+void order_list(app_t *app, const order_filter_t *f, svc_result_t *r);
+
+/* Builds the API view of an order from its stored record and live state (borrowed). */
+json_t *order_view(const order_rec_t *rec, const held_t *held, int n_held, json_t *exceptions);
+
+/* Loads and builds the view of one order (by id, or by number when order_no is set). */
+int order_load_view(store_t *s, int64_t id, const char *order_no, json_t **out);
+
+#endif

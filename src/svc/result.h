@@ -1,0 +1,27 @@
+#ifndef ORDO_SVC_RESULT_H
+#define ORDO_SVC_RESULT_H
+
+#include <jansson.h>
+#include <stdarg.h>
+
+#include "core/errors.h"
+
+/* What a use case hands back to its transport: a success body, or an error kind with a
+ * human detail and, for validation, every field problem. */
+typedef struct {
+    ordo_err_t err;
+    int http_status; /* on success: 200 or 201 */
+    json_t *body;    /* owned */
+    char detail[256];
+    field_errors_t errors;
+} svc_result_t;
+
+void svc_result_init(svc_result_t *r);
+void svc_result_clear(svc_result_t *r);
+/* Sets an error with a formatted detail; returns e for convenience. */
+ordo_err_t svc_fail(svc_result_t *r, ordo_err_t e, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Sets success with status and body (takes the reference). */
+void svc_ok(svc_result_t *r, int http_status, json_t *body);
+
+#endif
