@@ -32,6 +32,7 @@ struct http_server {
     char *openapi;
     size_t openapi_len;
     atomic_int active;
+    atomic_bool stopping; /* set before quiescing: no new request may suspend after it */
     pthread_mutex_t mu;
     pthread_cond_t idle;
 };
@@ -67,6 +68,8 @@ static enum MHD_Result send_bytes(struct MHD_Connection *conn, int status, const
         MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer realm=\"ordo\"");
     if (location)
         MHD_add_response_header(resp, MHD_HTTP_HEADER_LOCATION, location);
+    if (status == 503)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
     enum MHD_Result ret = MHD_queue_response(conn, (unsigned)status, resp);
     MHD_destroy_response(resp);
     metrics_http_status(status);
@@ -218,6 +221,10 @@ static bool content_type_ok(struct MHD_Connection *conn) {
 
 static enum MHD_Result dispatch(http_server_t *srv, req_ctx_t *ctx, struct MHD_Connection *conn,
                                 const char *method, const char *url) {
+    /* Keep-alive connections outlive the listening socket: once stopping, answer them at once
+     * so nothing new is suspended behind the drain. */
+    if (atomic_load(&srv->stopping))
+        return send_problem(conn, ORDO_E_SHUTTING_DOWN, "the server is stopping; retry", NULL);
     if (strncmp(url, "/v1/", 4) != 0 && strcmp(url, "/v1") != 0) {
         if (strcmp(method, "GET") == 0 &&
             (strcmp(url, "/healthz") == 0 || strcmp(url, "/metrics") == 0 ||
@@ -461,6 +468,7 @@ http_server_t *http_start(app_t *app, const http_config_t *cfg, char *err, size_
 void http_stop(http_server_t *srv, int timeout_ms) {
     if (!srv)
         return;
+    atomic_store(&srv->stopping, true);
     MHD_socket fd = MHD_quiesce_daemon(srv->daemon);
     if (fd != MHD_INVALID_SOCKET)
         close(fd);

@@ -78,6 +78,7 @@ typedef struct {
     bool splittable;
     int32_t province_code;
     char content_hash[65];
+    char buyer_phone[24]; /* normalized digits, for search; set on insert only */
     json_t *doc; /* the normalized canonical order, owned */
 } order_rec_t;
 

@@ -28,12 +28,12 @@ static json_t *order_doc_build(const order_input_t *in) {
                                                    "amount", in->discounts[i].amount_fen));
     char placed[40], paid[40], day[16];
     json_t *doc = json_pack(
-        "{s:s, s:s, s:s, s:{s:s, s:s, s:s}, s:{s:s, s:s, s:s, s:s, s:o, s:{s:i, s:i, s:i}}, "
+        "{s:s, s:s, s:s, s:{s:s, s:s}, s:{s:s, s:s, s:s, s:s, s:o, s:{s:i, s:i, s:i}}, "
         "s:o, s:I, s:o, s:{s:I, s:I, s:I, s:I}, s:{s:s, s:o, s:o, s:I, s:o}, s:o, s:o, s:b, "
         "s:o}",
         "channel", channel_name(in->channel), "external_id", in->external_id, "placed_at",
         rfc3339_format(in->placed_at_ms, placed, sizeof placed), "buyer", "name", in->buyer_name,
-        "phone", in->buyer_phone, "phone_normalized", in->phone_normalized, "address",
+        "phone", in->buyer_phone, "address",
         "province", in->address.province_name ? in->address.province_name : in->address.province,
         "city", in->address.city_name ? in->address.city_name : in->address.city, "district",
         in->address.district_name ? in->address.district_name : in->address.district, "detail",
@@ -303,6 +303,7 @@ static ordo_err_t place_run(store_t *s, svc_op_t *op) {
     rec->splittable = in->splittable;
     rec->province_code = in->address.province_code;
     memcpy(rec->content_hash, in->content_hash, sizeof rec->content_hash);
+    snprintf(rec->buyer_phone, sizeof rec->buyer_phone, "%s", in->phone_normalized);
     rec->doc = p->doc;
     if (s->vt->order_insert(s, rec) != STORE_OK)
         return ORDO_E_STORE;

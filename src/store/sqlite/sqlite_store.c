@@ -596,7 +596,7 @@ static int sq_reservation_append(store_t *base, const reservation_rec_t *r, int6
 }
 
 static int read_held(sq_t *s, sqlite3_stmt *st, held_t *out, int max, int *n) {
-    int rc, count = 0;
+    int rc = SQLITE_DONE, count = 0;
     while (count < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         held_t *h = &out[count++];
         h->order_id = sqlite3_column_int64(st, 0);
@@ -645,12 +645,11 @@ static int sq_order_insert(store_t *base, order_rec_t *rec) {
     char *doc = json_dumps(rec->doc, JSON_COMPACT);
     if (!doc)
         return STORE_ERROR;
-    json_t *buyer = json_object_get(rec->doc, "buyer");
     bind_text(st, 1, rec->order_no);
     bind_text(st, 2, channel_name((channel_t)rec->channel));
     bind_text(st, 3, rec->external_id);
     bind_text(st, 4, order_status_name(rec->status));
-    bind_text(st, 5, json_string_value(json_object_get(buyer, "phone_normalized")));
+    bind_text(st, 5, rec->buyer_phone);
     sqlite3_bind_int64(st, 6, rec->created_at_ms);
     if (rec->payment_expires_at_ms)
         sqlite3_bind_int64(st, 7, rec->payment_expires_at_ms);
