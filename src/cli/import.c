@@ -63,9 +63,9 @@ static void write_reject(import_state_t *st, long line_no, const char *text,
         json_array_append_new(errs, json_pack("{s:s, s:s, s:s}", "field", r->errors.items[i].field,
                                               "code", r->errors.items[i].code, "message",
                                               r->errors.items[i].message));
-    json_t *row = json_pack("{s:i, s:s, s:s, s:o, s:s}", "line", (int)line_no, "code",
-                            ordo_err_code(r->err), "detail", r->detail, "errors", errs, "input",
-                            text);
+    json_t *row =
+        json_pack("{s:i, s:s, s:s, s:o, s:s}", "line", (int)line_no, "code", ordo_err_code(r->err),
+                  "detail", r->detail, "errors", errs, "input", text);
     if (!row) /* the input was not valid UTF-8: keep the reason, drop the text */
         row = json_pack("{s:i, s:s, s:s}", "line", (int)line_no, "code", ordo_err_code(r->err),
                         "detail", r->detail);

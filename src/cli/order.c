@@ -51,8 +51,8 @@ int cmd_order(int argc, char **argv) {
         rc = 1;
     } else {
         order_events(app, order_no, &ev);
-        json_t *out = json_pack("{s:O, s:O}", "order", r.body, "timeline",
-                                ev.body ? ev.body : json_null());
+        json_t *out =
+            json_pack("{s:O, s:O}", "order", r.body, "timeline", ev.body ? ev.body : json_null());
         json_dumpf(out, stdout, JSON_INDENT(2));
         putchar('\n');
         json_decref(out);

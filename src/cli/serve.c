@@ -117,9 +117,8 @@ int cmd_serve(int argc, char **argv) {
         app_close(app);
         return 1;
     }
-    http_config_t cfg = {.listen = listen,
-                         .admin_token = token,
-                         .threads = threads ? atoi(threads) : 2};
+    http_config_t cfg = {
+        .listen = listen, .admin_token = token, .threads = threads ? atoi(threads) : 2};
     http_server_t *srv = http_start(app, &cfg, err, sizeof err);
     if (!srv) {
         fprintf(stderr, "ordo serve: %s\n", err);

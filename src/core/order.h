@@ -61,8 +61,8 @@ typedef struct {
     const char *external_id;
     int64_t placed_at_ms;
     const char *buyer_name;
-    const char *buyer_phone;      /* as written */
-    char phone_normalized[24];    /* national significant number, digits only */
+    const char *buyer_phone;   /* as written */
+    char phone_normalized[24]; /* national significant number, digits only */
     bool phone_is_mobile;
     address_t address;
     order_line_t *lines; /* owned; n_lines entries */

@@ -28,8 +28,7 @@ void reserve_rank_warehouses(const reserve_warehouse_t *warehouses, int n, int32
     /* Insertion sort: a merchant has a handful of warehouses. */
     for (int i = 1; i < n; i++) {
         int cur = order_out[i], j = i - 1;
-        while (j >= 0 &&
-               rank_before(&warehouses[cur], &warehouses[order_out[j]], buyer_province)) {
+        while (j >= 0 && rank_before(&warehouses[cur], &warehouses[order_out[j]], buyer_province)) {
             order_out[j + 1] = order_out[j];
             j--;
         }

@@ -26,8 +26,8 @@ typedef struct {
 
 typedef struct {
     int n_lines;
-    const int *line_sku;      /* per line: index of its SKU in 0..n_skus-1 */
-    const int32_t *line_qty;  /* per line: units wanted */
+    const int *line_sku;     /* per line: index of its SKU in 0..n_skus-1 */
+    const int32_t *line_qty; /* per line: units wanted */
     int n_skus;
     int n_warehouses;
     const reserve_warehouse_t *warehouses;

@@ -12,8 +12,7 @@ static const double bucket_ms[] = {0.5, 1, 2, 5, 10, 20, 50, 100, 250, 1000};
 static atomic_uint_fast64_t latency_bucket[N_BUCKETS + 1];
 static atomic_uint_fast64_t latency_sum_us;
 
-void metrics_init(void) {
-}
+void metrics_init(void) {}
 
 void metrics_http_status(int status) {
     if (status >= 100 && status < 600)
@@ -73,9 +72,8 @@ char *metrics_render(app_t *app, size_t *len) {
          atomic_load(&app->stock_short_orders)},
     };
     for (size_t i = 0; i < sizeof counters / sizeof counters[0]; i++)
-        fprintf(f, "# HELP %s %s\n# TYPE %s counter\n%s %llu\n", counters[i].name,
-                counters[i].help, counters[i].name, counters[i].name,
-                (unsigned long long)counters[i].value);
+        fprintf(f, "# HELP %s %s\n# TYPE %s counter\n%s %llu\n", counters[i].name, counters[i].help,
+                counters[i].name, counters[i].name, (unsigned long long)counters[i].value);
 
     writer_stats_t ws;
     writer_get_stats(app->writer, &ws);

@@ -57,8 +57,7 @@ typedef struct {
 
 static enum MHD_Result send_bytes(struct MHD_Connection *conn, int status, const char *type,
                                   char *data, size_t len, const char *location) {
-    struct MHD_Response *resp =
-        MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
+    struct MHD_Response *resp = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
     if (!resp) {
         free(data);
         return MHD_NO;
@@ -91,21 +90,18 @@ static enum MHD_Result send_problem(struct MHD_Connection *conn, ordo_err_t e, c
     snprintf(type, sizeof type, "/problems/%s", ordo_err_code(e));
     json_t *p = json_pack("{s:s, s:s, s:i, s:s, s:s}", "type", type, "title", ordo_err_title(e),
                           "status", ordo_err_status(e), "detail",
-                          detail && *detail ? detail : ordo_err_title(e), "code",
-                          ordo_err_code(e));
+                          detail && *detail ? detail : ordo_err_title(e), "code", ordo_err_code(e));
     if (errs && (errs->count || e == ORDO_E_VALIDATION)) {
         json_t *list = json_array();
         for (int i = 0; i < errs->count; i++)
-            json_array_append_new(list, json_pack("{s:s, s:s, s:s}", "field",
-                                                  errs->items[i].field, "code",
-                                                  errs->items[i].code, "message",
+            json_array_append_new(list, json_pack("{s:s, s:s, s:s}", "field", errs->items[i].field,
+                                                  "code", errs->items[i].code, "message",
                                                   errs->items[i].message));
         json_object_set_new(p, "errors", list);
         if (errs->dropped)
             json_object_set_new(p, "errors_not_shown", json_integer(errs->dropped));
     }
-    enum MHD_Result r =
-        send_json(conn, ordo_err_status(e), p, "application/problem+json", NULL);
+    enum MHD_Result r = send_json(conn, ordo_err_status(e), p, "application/problem+json", NULL);
     json_decref(p);
     return r;
 }
@@ -245,8 +241,8 @@ static enum MHD_Result dispatch(http_server_t *srv, req_ctx_t *ctx, struct MHD_C
         snprintf(detail, sizeof detail, "the body is over %d bytes", ORDO_BODY_MAX_BYTES);
         return send_problem(conn, ORDO_E_BODY_TOO_LARGE, detail, NULL);
     }
-    http_req_t req = {.conn = conn, .app = srv->app, .method = method, .path = url,
-                      .actor = "admin"};
+    http_req_t req = {
+        .conn = conn, .app = srv->app, .method = method, .path = url, .actor = "admin"};
     for (int i = 0; i < 4; i++)
         req.params[i] = ctx->params[i];
     if (ctx->body_len > 0) {
@@ -311,8 +307,8 @@ static enum MHD_Result finish_op(req_ctx_t *ctx, struct MHD_Connection *conn) {
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
-                                  const char *method, const char *version,
-                                  const char *upload_data, size_t *upload_size, void **con_cls) {
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_size, void **con_cls) {
     (void)version;
     http_server_t *srv = cls;
     req_ctx_t *ctx = *con_cls;
@@ -394,8 +390,8 @@ static void on_mhd_log(void *cls, const char *fmt, va_list ap) {
     log_debug("http: %s", msg);
 }
 
-static int parse_listen(const char *listen, struct sockaddr_storage *ss, socklen_t *len,
-                        char *err, size_t err_len) {
+static int parse_listen(const char *listen, struct sockaddr_storage *ss, socklen_t *len, char *err,
+                        size_t err_len) {
     char host[256];
     const char *colon = strrchr(listen, ':');
     if (!colon || colon == listen || (size_t)(colon - listen) >= sizeof host) {
@@ -409,8 +405,10 @@ static int parse_listen(const char *listen, struct sockaddr_storage *ss, socklen
         h++;
         h[strlen(h) - 1] = '\0';
     }
-    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
-                             .ai_flags = AI_NUMERICSERV}, *res = NULL;
+    struct addrinfo hints = {.ai_family = AF_UNSPEC,
+                             .ai_socktype = SOCK_STREAM,
+                             .ai_flags = AI_NUMERICSERV},
+                    *res = NULL;
     int rc = getaddrinfo(h, colon + 1, &hints, &res);
     if (rc != 0 || !res) {
         snprintf(err, err_len, "cannot resolve '%s': %s", listen, gai_strerror(rc));
@@ -443,17 +441,17 @@ http_server_t *http_start(app_t *app, const http_config_t *cfg, char *err, size_
         srv->openapi_len = 2;
     }
     metrics_init();
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
-                     MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME |
+                     MHD_USE_ITC | MHD_USE_ERROR_LOG;
     if (ss.ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;
     srv->daemon = MHD_start_daemon(
         flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(cfg->threads > 0 ? cfg->threads : 2),
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_CONNECTION_TIMEOUT,
-        (unsigned)60, MHD_OPTION_CONNECTION_LIMIT, (unsigned)10000,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024), MHD_OPTION_LISTEN_BACKLOG_SIZE,
-        (unsigned)1024, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL, MHD_OPTION_END);
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned)10000, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+        (size_t)(64 * 1024), MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
+        MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL, MHD_OPTION_END);
     if (!srv->daemon) {
         snprintf(err, err_len, "cannot listen on %s (in use, or not a local address?)",
                  cfg->listen);

@@ -79,7 +79,7 @@ typedef struct {
     int32_t province_code;
     char content_hash[65];
     char buyer_phone[24]; /* normalized digits, for search; set on insert only */
-    json_t *doc; /* the normalized canonical order, owned */
+    json_t *doc;          /* the normalized canonical order, owned */
 } order_rec_t;
 
 typedef struct {
@@ -153,9 +153,9 @@ typedef struct store_vtable {
     /* Adds delta to reserved; STORE_CONFLICT (nothing changed) unless
      * 0 <= reserved + delta <= on_hand. */
     int (*stock_add_reserved)(store_t *s, const char *warehouse, const char *sku, int64_t delta);
-    int (*stock_ledger_append)(store_t *s, const char *warehouse, const char *sku,
-                               int64_t delta, int64_t on_hand_after, const char *actor,
-                               const char *reason, int64_t now_ms);
+    int (*stock_ledger_append)(store_t *s, const char *warehouse, const char *sku, int64_t delta,
+                               int64_t on_hand_after, const char *actor, const char *reason,
+                               int64_t now_ms);
     /* Every (warehouse, sku) whose reserved column differs from the ledger's sum: the ledger
      * replay check. Returns an array of {warehouse, sku, reserved, ledger}. */
     int (*stock_verify)(store_t *s, json_t **mismatches);
@@ -183,8 +183,8 @@ typedef struct store_vtable {
     /* Ids of pending-payment orders whose hold ended at or before now_ms, oldest first. */
     int (*orders_payment_expired)(store_t *s, int64_t now_ms, int64_t *ids, int max, int *n);
 
-    int (*shortage_set)(store_t *s, int64_t order_id, int line_no, const char *sku,
-                        int64_t missing, int64_t now_ms);
+    int (*shortage_set)(store_t *s, int64_t order_id, int line_no, const char *sku, int64_t missing,
+                        int64_t now_ms);
     int (*shortages_for_sku)(store_t *s, const char *sku, shortage_t *out, int max, int *n);
     int (*shortages_of_order)(store_t *s, int64_t order_id, shortage_t *out, int max, int *n);
     int (*shortages_clear_order)(store_t *s, int64_t order_id);

@@ -96,8 +96,8 @@ int alloc_reserve(store_t *s, alloc_job_t *job, reservation_kind_t kind, const c
         job->got[a->line] += a->qty;
     }
     for (int l = 0; l < job->n_lines && rc == STORE_OK; l++)
-        rc = s->vt->shortage_set(s, job->order_id, job->line_no[l], job->sku[l],
-                                 job->short_qty[l], now);
+        rc = s->vt->shortage_set(s, job->order_id, job->line_no[l], job->sku[l], job->short_qty[l],
+                                 now);
     return rc;
 }
 
@@ -281,8 +281,8 @@ int alloc_take_back(store_t *s, const char *warehouse, const char *sku, int64_t 
                     for (int m = 0; m < n_all; m++)
                         if (all[m].line_no == all[j].line_no)
                             line_total += all[m].qty;
-                    rc = s->vt->shortage_set(s, rec.id, all[j].line_no, all[j].sku, line_total,
-                                             now);
+                    rc =
+                        s->vt->shortage_set(s, rec.id, all[j].line_no, all[j].sku, line_total, now);
                 }
                 free(all);
                 excess -= here;

@@ -23,8 +23,7 @@ const char *field_string(json_t *obj, const char *key, bool required, size_t max
         return NULL;
     }
     if (len > max_len) {
-        field_errors_add(errs, key, "too_long", "%s is %zu bytes; at most %zu", key, len,
-                         max_len);
+        field_errors_add(errs, key, "too_long", "%s is %zu bytes; at most %zu", key, len, max_len);
         return NULL;
     }
     if (strlen(s) != len) {

@@ -20,8 +20,6 @@ int64_t field_int(json_t *obj, const char *key, bool required, int64_t min, int6
 
 bool field_bool(json_t *obj, const char *key, bool dflt, field_errors_t *errs);
 
-
-
 /* SKU and warehouse codes (they appear in URLs): 1..ORDO_CODE_MAX of A-Z a-z 0-9 . _ - */
 bool code_is_valid(const char *code);
 #endif

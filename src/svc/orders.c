@@ -33,16 +33,16 @@ static json_t *order_doc_build(const order_input_t *in) {
         "s:o}",
         "channel", channel_name(in->channel), "external_id", in->external_id, "placed_at",
         rfc3339_format(in->placed_at_ms, placed, sizeof placed), "buyer", "name", in->buyer_name,
-        "phone", in->buyer_phone, "address",
-        "province", in->address.province_name ? in->address.province_name : in->address.province,
-        "city", in->address.city_name ? in->address.city_name : in->address.city, "district",
+        "phone", in->buyer_phone, "address", "province",
+        in->address.province_name ? in->address.province_name : in->address.province, "city",
+        in->address.city_name ? in->address.city_name : in->address.city, "district",
         in->address.district_name ? in->address.district_name : in->address.district, "detail",
         in->address.detail, "postal_code", str_or_null(in->address.postal_code), "division_codes",
         "province", in->address.province_code, "city", in->address.city_code, "district",
         in->address.district_code, "items", items, "shipping_fee", in->shipping_fee_fen,
         "discounts", discounts, "amounts", "items", in->items_total_fen, "shipping",
-        in->shipping_fee_fen, "discounts", in->discounts_sum_fen, "total", in->total_fen,
-        "payment", "status", in->payment_status == PAYMENT_PAID ? "paid" : "pending", "method",
+        in->shipping_fee_fen, "discounts", in->discounts_sum_fen, "total", in->total_fen, "payment",
+        "status", in->payment_status == PAYMENT_PAID ? "paid" : "pending", "method",
         str_or_null(in->payment_method), "transaction_id", str_or_null(in->payment_transaction),
         "amount", in->payment_amount_fen, "paid_at",
         in->paid_at_ms ? json_string(rfc3339_format(in->paid_at_ms, paid, sizeof paid))
@@ -91,9 +91,9 @@ json_t *order_view(const order_rec_t *rec, const held_t *held, int n_held, json_
             }
         }
         if (!merged)
-            json_array_append_new(res, json_pack("{s:s, s:s, s:I}", "sku", held[i].sku,
-                                                 "warehouse", held[i].warehouse, "qty",
-                                                 (json_int_t)held[i].qty));
+            json_array_append_new(res,
+                                  json_pack("{s:s, s:s, s:I}", "sku", held[i].sku, "warehouse",
+                                            held[i].warehouse, "qty", (json_int_t)held[i].qty));
     }
     json_object_set_new(v, "reservations", res);
     size_t li;
@@ -119,8 +119,7 @@ int order_load_view(store_t *s, int64_t id, const char *order_no, json_t **out) 
     held_t *held = malloc(sizeof(held_t) * VIEW_HELD_MAX);
     json_t *exceptions = NULL;
     int n_held = 0;
-    rc = held ? s->vt->reservations_of_order(s, rec.id, held, VIEW_HELD_MAX, &n_held)
-              : STORE_ERROR;
+    rc = held ? s->vt->reservations_of_order(s, rec.id, held, VIEW_HELD_MAX, &n_held) : STORE_ERROR;
     if (rc == STORE_OK)
         rc = s->vt->exceptions_of_order(s, rec.id, &exceptions);
     if (rc == STORE_OK) {
@@ -148,8 +147,8 @@ static int next_order_no(app_t *app, store_t *s, int64_t now_ms, char out[32]) {
         app->order_no_second = 0;
         app->order_no_seq = 0;
         if (rc == STORE_OK && strlen(last) == 19) {
-            char date[11] = {'2', '0', last[0], last[1], '-', last[2], last[3], '-',
-                             last[4], last[5], '\0'};
+            char date[11] = {'2',     '0', last[0], last[1], '-', last[2],
+                             last[3], '-', last[4], last[5], '\0'};
             int32_t day;
             if (date_parse(date, &day)) {
                 int hh = (last[6] - '0') * 10 + last[7] - '0';
@@ -226,13 +225,12 @@ static int open_exception(store_t *s, place_op_t *p, const char *code, const cha
     int rc = s->vt->exception_open(s, &e, &id);
     if (rc == STORE_OK) {
         char at[40];
-        json_array_append_new(
-            p->exceptions,
-            json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:n, s:n, s:n}", "id", (json_int_t)id,
-                      "order_no", p->rec.order_no, "code", code, "severity", severity, "message",
-                      message, "status", "open", "created_at",
-                      rfc3339_format(p->op.now_ms, at, sizeof at), "resolved_at", "resolved_by",
-                      "note"));
+        json_array_append_new(p->exceptions,
+                              json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:n, s:n, s:n}", "id",
+                                        (json_int_t)id, "order_no", p->rec.order_no, "code", code,
+                                        "severity", severity, "message", message, "status", "open",
+                                        "created_at", rfc3339_format(p->op.now_ms, at, sizeof at),
+                                        "resolved_at", "resolved_by", "note"));
     }
     return rc;
 }
@@ -254,9 +252,8 @@ static int intake_exceptions(store_t *s, place_op_t *p) {
         for (int j = i + 1; j < in->n_discounts; j++)
             if (strcmp(in->discounts[i].code, in->discounts[j].code) == 0)
                 duplicate_coupon = true;
-    if (rc == STORE_OK &&
-        (duplicate_coupon ||
-         (in->has_discount_total && in->discount_total_fen != in->discounts_sum_fen))) {
+    if (rc == STORE_OK && (duplicate_coupon || (in->has_discount_total &&
+                                                in->discount_total_fen != in->discounts_sum_fen))) {
         if (duplicate_coupon)
             snprintf(msg, sizeof msg, "the same coupon code appears more than once");
         else
@@ -340,8 +337,8 @@ static ordo_err_t place_run(store_t *s, svc_op_t *op) {
     }
     if (short_units) {
         char msg[256];
-        snprintf(msg, sizeof msg, "%d of %d units could not be reserved%s: %s", short_units,
-                 wanted, in->splittable ? "" : " (order ships whole)", detail);
+        snprintf(msg, sizeof msg, "%d of %d units could not be reserved%s: %s", short_units, wanted,
+                 in->splittable ? "" : " (order ships whole)", detail);
         if (open_exception(s, p, "stock_short", "red", msg) != STORE_OK)
             return ORDO_E_STORE;
         atomic_fetch_add(&op->app->stock_short_orders, 1);
@@ -487,8 +484,8 @@ static ordo_err_t cancel_in_tx(store_t *s, svc_op_t *op, order_rec_t *rec, const
     if (rc == STORE_OK && exc)
         rc = s->vt->exception_resolve(s, exc, op->actor, "order cancelled", op->now_ms);
     if (rc == STORE_OK)
-        rc = timeline_transition(s, rec->id, rec->order_no, op->actor, (int)rec->status, to,
-                                 reason, op->now_ms);
+        rc = timeline_transition(s, rec->id, rec->order_no, op->actor, (int)rec->status, to, reason,
+                                 op->now_ms);
     if (rc == STORE_OK)
         rc = alloc_refill(s, freed, "system", op->now_ms);
     free(freed);
@@ -533,8 +530,7 @@ static void cancel_finish(svc_op_t *op) {
     view_finish(op, ((cancel_op_t *)op)->order_no);
 }
 
-svc_op_t *order_cancel_op(app_t *app, const char *order_no, const char *reason,
-                          const char *actor) {
+svc_op_t *order_cancel_op(app_t *app, const char *order_no, const char *reason, const char *actor) {
     cancel_op_t *c = (cancel_op_t *)svc_op_alloc(sizeof *c, app, actor);
     if (!c)
         return NULL;

@@ -12,8 +12,7 @@
 svc_op_t *order_place_op(app_t *app, json_t *body, const char *actor, svc_result_t *immediate);
 
 /* Cancels an order (releasing its stock). reason is copied. */
-svc_op_t *order_cancel_op(app_t *app, const char *order_no, const char *reason,
-                          const char *actor);
+svc_op_t *order_cancel_op(app_t *app, const char *order_no, const char *reason, const char *actor);
 
 /* Cancels every unpaid order whose stock hold has run out. */
 svc_op_t *payment_expiry_op(app_t *app);

@@ -23,9 +23,9 @@ typedef struct {
 
 static json_t *stock_row_json(const stock_row_t *r) {
     return json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:s}", "warehouse", r->warehouse, "sku",
-                     r->sku, "on_hand", (json_int_t)r->on_hand, "reserved",
-                     (json_int_t)r->reserved, "available", (json_int_t)(r->on_hand - r->reserved),
-                     "safety_stock", (json_int_t)r->safety_stock, "bin", r->bin);
+                     r->sku, "on_hand", (json_int_t)r->on_hand, "reserved", (json_int_t)r->reserved,
+                     "available", (json_int_t)(r->on_hand - r->reserved), "safety_stock",
+                     (json_int_t)r->safety_stock, "bin", r->bin);
 }
 
 static ordo_err_t stock_run(store_t *s, svc_op_t *op) {
@@ -60,8 +60,8 @@ static ordo_err_t stock_run(store_t *s, svc_op_t *op) {
         return ORDO_E_STORE;
     rc = STORE_OK;
     if (target < cur.reserved)
-        rc = alloc_take_back(s, k->warehouse, k->sku, cur.reserved - target, op->actor,
-                             op->now_ms, freed);
+        rc = alloc_take_back(s, k->warehouse, k->sku, cur.reserved - target, op->actor, op->now_ms,
+                             freed);
     if (rc == STORE_OK)
         rc = s->vt->stock_set(s, k->warehouse, k->sku, target,
                               k->has_safety ? k->safety_stock : cur.safety_stock,

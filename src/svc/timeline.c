@@ -28,10 +28,10 @@ int timeline_transition(store_t *s, int64_t order_id, const char *order_no, cons
     int rc = s->vt->event_append(s, &e);
     if (rc != STORE_OK)
         return rc;
-    json_t *payload = json_pack("{s:s, s:o, s:s, s:o}", "order_no", order_no, "from",
-                                from < 0 ? json_null() : json_string(order_status_name(from)),
-                                "to", order_status_name(to), "reason",
-                                reason ? json_string(reason) : json_null());
+    json_t *payload =
+        json_pack("{s:s, s:o, s:s, s:o}", "order_no", order_no, "from",
+                  from < 0 ? json_null() : json_string(order_status_name(from)), "to",
+                  order_status_name(to), "reason", reason ? json_string(reason) : json_null());
     char *text = payload ? json_dumps(payload, JSON_COMPACT) : NULL;
     json_decref(payload);
     if (!text)

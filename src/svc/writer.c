@@ -39,8 +39,8 @@ static void run_batch(writer_t *w, write_cmd_t *batch, int n) {
             continue;
         }
         results[i] = c->run(s, c);
-        int rc = results[i] == ORDO_E_OK ? s->vt->savepoint_release(s)
-                                         : s->vt->savepoint_rollback(s);
+        int rc =
+            results[i] == ORDO_E_OK ? s->vt->savepoint_release(s) : s->vt->savepoint_rollback(s);
         if (rc != STORE_OK && results[i] == ORDO_E_OK)
             results[i] = ORDO_E_STORE;
     }

@@ -235,7 +235,92 @@ class OpenApiDocumentTest(unittest.TestCase):
         validate(self.doc)
 
 
+# ---- a small JSON Schema checker (the subset the document uses), standard library only ----
+
+def _type_ok(t, v):
+    if t == "null":
+        return v is None
+    if t == "boolean":
+        return isinstance(v, bool)
+    if t == "integer":
+        return isinstance(v, int) and not isinstance(v, bool)
+    if t == "number":
+        return isinstance(v, (int, float)) and not isinstance(v, bool)
+    if t == "string":
+        return isinstance(v, str)
+    if t == "array":
+        return isinstance(v, list)
+    if t == "object":
+        return isinstance(v, dict)
+    raise ValueError("unknown type %r" % t)
+
+
+def schema_errors(doc, schema, value, where="$"):
+    """Every way value breaks schema: type, enum, required, properties, items, pattern,
+    minimum/maximum, $ref, allOf, oneOf/anyOf (formats and string lengths are not checked)."""
+    if "$ref" in schema:
+        return schema_errors(doc, resolve(doc, schema["$ref"]), value, where)
+    errs = []
+    for sub in schema.get("allOf", []):
+        errs += schema_errors(doc, sub, value, where)
+    for key in ("oneOf", "anyOf"):
+        if key in schema:
+            tries = [schema_errors(doc, sub, value, where) for sub in schema[key]]
+            if all(tries):
+                errs.append("%s: matches no alternative of %s (%s)" % (where, key, tries))
+    if "type" in schema:
+        types = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
+        if not any(_type_ok(t, value) for t in types):
+            return errs + ["%s: %r is not of type %s" % (where, value, "/".join(types))]
+    if "enum" in schema and value not in schema["enum"]:
+        errs.append("%s: %r is not one of %s" % (where, value, schema["enum"]))
+    if isinstance(value, dict):
+        for k in schema.get("required", []):
+            if k not in value:
+                errs.append("%s: required member %r missing" % (where, k))
+        for k, sub in schema.get("properties", {}).items():
+            if k in value:
+                errs += schema_errors(doc, sub, value[k], "%s.%s" % (where, k))
+    if isinstance(value, list) and "items" in schema:
+        for i, v in enumerate(value):
+            errs += schema_errors(doc, schema["items"], v, "%s[%d]" % (where, i))
+    if isinstance(value, str) and "pattern" in schema and not re.search(schema["pattern"], value):
+        errs.append("%s: %r does not match %s" % (where, value, schema["pattern"]))
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if "minimum" in schema and value < schema["minimum"]:
+            errs.append("%s: %r < minimum %r" % (where, value, schema["minimum"]))
+        if "maximum" in schema and value > schema["maximum"]:
+            errs.append("%s: %r > maximum %r" % (where, value, schema["maximum"]))
+    return errs
+
+
+class SchemaCheckerSelfTest(unittest.TestCase):
+    """The checker used below must actually catch mismatches."""
+
+    def test_catches_mismatches(self):
+        doc = load_spec()
+        ev = {"$ref": "#/components/schemas/Event"}
+        good = {"at": "2026-11-11T00:00:00Z", "actor": "admin", "type": "created",
+                "from": None, "to": "pending_review", "reason": None}
+        self.assertEqual(schema_errors(doc, ev, good), [])
+        self.assertTrue(schema_errors(doc, ev, dict(good, to="lost")))
+        self.assertTrue(schema_errors(doc, ev, dict(good, at=5)))
+        self.assertTrue(schema_errors(doc, ev, {k: v for k, v in good.items() if k != "actor"}))
+        self.assertTrue(schema_errors(doc, {"$ref": "#/components/schemas/OrderPage"},
+                                      {"items": [{"order_no": "x"}], "next_cursor": None}))
+
+
 class OpenApiServedTest(ServerTestCase):
+    """The server serves this document, and what it answers matches it."""
+
+    @classmethod
+    def setUpCatalog(cls):
+        cls.doc = load_spec()
+        s = cls.srv
+        s.put_warehouse("OA-BJ", "北京市", "北京市", "朝阳区")
+        s.put_sku("OA-1", price=1000)
+        s.put_stock("OA-BJ", "OA-1", 5)
+
     def test_served_document_equals_the_file(self):
         status, headers, body = self.srv.request("GET", "/openapi.json", token=None)
         self.assertEqual(status, 200)
@@ -243,6 +328,85 @@ class OpenApiServedTest(ServerTestCase):
         served = json.loads(body) if isinstance(body, str) else body
         self.assertEqual(served, load_spec(),
                          "GET /openapi.json must serve data/openapi.json as it is")
+
+    def conforms(self, template, method, resp):
+        """resp (status, headers, body) matches what the document declares for that
+        operation and status: the status is listed, the media type and the body's schema."""
+        status, headers, body = resp
+        op = self.doc["paths"][template][method.lower()]
+        declared = op["responses"].get(str(status))
+        self.assertIsNotNone(declared, "%s %s answered %d, which the document does not list: %s"
+                             % (method, template, status, body))
+        if "$ref" in declared:
+            declared = resolve(self.doc, declared["$ref"])
+        ctype = headers.get("content-type", "").split(";")[0].strip()
+        content = declared.get("content", {})
+        self.assertIn(ctype, content, "%s %s %d: media type %r, documented %s"
+                      % (method, template, status, ctype, sorted(content)))
+        errs = schema_errors(self.doc, content[ctype]["schema"], body)
+        self.assertEqual(errs, [], "%s %s %d body does not match the document"
+                         % (method, template, status))
+        return body
+
+    def test_responses_match_the_document(self):
+        from ordo_server import make_order, q, today_cst, unique_sku
+        s = self.srv
+        sku = unique_sku("OA")
+        self.conforms("/v1/skus/{sku}", "PUT", s.request("PUT", "/v1/skus/" + q(sku),
+                                                        {"name": "x", "price": 100}))
+        self.conforms("/v1/skus/{sku}", "PUT", s.request("PUT", "/v1/skus/" + q(sku),
+                                                        {"name": "y", "price": 100}))
+        self.conforms("/v1/skus/{sku}", "GET", s.request("GET", "/v1/skus/" + q(sku)))
+        self.conforms("/v1/skus/{sku}", "GET", s.request("GET", "/v1/skus/NO-SUCH-OA"))
+        self.conforms("/v1/skus/{sku}", "PUT", s.request("PUT", "/v1/skus/" + q(sku), {}))
+        self.conforms("/v1/warehouses/{code}", "GET", s.request("GET", "/v1/warehouses/OA-BJ"))
+        self.conforms("/v1/warehouses/{code}", "PUT", s.request(
+            "PUT", "/v1/warehouses/OA-BJ", {"name": "n", "province": "北京市", "city": "北京市",
+                                            "district": "朝阳区"}))
+        self.conforms("/v1/stock/{warehouse}/{sku}", "PUT", s.request(
+            "PUT", "/v1/stock/OA-BJ/" + q(sku), {"on_hand": 3, "safety_stock": 0, "bin": "A"}))
+        self.conforms("/v1/stock/{warehouse}/{sku}/adjust", "POST", s.request(
+            "POST", "/v1/stock/OA-BJ/%s/adjust" % q(sku), {"delta": 1, "reason": "found"}))
+        self.conforms("/v1/stock/{warehouse}/{sku}/adjust", "POST", s.request(
+            "POST", "/v1/stock/OA-BJ/%s/adjust" % q(sku), {"delta": -100, "reason": "lost"}))
+        self.conforms("/v1/stock/{sku}", "GET", s.request("GET", "/v1/stock/" + q(sku)))
+
+        # One order with every optional member and three exceptions, one unpaid and bare.
+        full = make_order([("OA-1", 9)], splittable=False, requested_delivery_date=today_cst(-1),
+                          discounts=[{"code": "A", "amount": 10}], discount_total=20)
+        o = self.conforms("/v1/orders", "POST", s.request("POST", "/v1/orders", full))
+        self.conforms("/v1/orders", "POST", s.request("POST", "/v1/orders", full))  # replay
+        bare = make_order([("OA-1", 1)], paid=False)
+        for k in ("remark", "requested_delivery_date", "client_ip"):
+            del bare[k]
+        del bare["address"]["postal_code"]
+        p = self.conforms("/v1/orders", "POST", s.request("POST", "/v1/orders", bare))
+        self.conforms("/v1/orders", "POST", s.request("POST", "/v1/orders", dict(bare,
+                                                                                 remark="x")))
+        self.conforms("/v1/orders", "POST", s.request("POST", "/v1/orders", raw=b"{nope"))
+        self.conforms("/v1/orders", "POST", s.request("POST", "/v1/orders", {"channel": "x"}))
+        self.conforms("/v1/orders", "GET", s.request("GET", "/v1/orders?limit=2"))
+        self.conforms("/v1/orders", "GET", s.request("GET", "/v1/orders?status=nope"))
+        for no in (o["order_no"], p["order_no"]):
+            self.conforms("/v1/orders/{order_no}", "GET", s.request("GET", "/v1/orders/" + no))
+            self.conforms("/v1/orders/{order_no}/events", "GET",
+                          s.request("GET", "/v1/orders/%s/events" % no))
+        self.conforms("/v1/orders/{order_no}", "GET", s.request("GET", "/v1/orders/99999999999"))
+        self.conforms("/v1/orders/{order_no}/cancel", "POST", s.request(
+            "POST", "/v1/orders/%s/cancel" % p["order_no"], {"reason": "test"}))
+        self.conforms("/v1/orders/{order_no}/cancel", "POST", s.request(
+            "POST", "/v1/orders/%s/cancel" % p["order_no"], {"reason": "again"}))
+        self.conforms("/v1/orders/{order_no}/events", "GET",
+                      s.request("GET", "/v1/orders/%s/events" % p["order_no"]))
+        pool = self.conforms("/v1/exceptions", "GET", s.request("GET", "/v1/exceptions?status=all"))
+        self.assertTrue(pool, "the full order raised exceptions")
+        path = "/v1/exceptions/%s/resolve" % pool[0]["id"]
+        self.conforms("/v1/exceptions/{id}/resolve", "POST", s.request("POST", path, {"note": "n"}))
+        self.conforms("/v1/exceptions/{id}/resolve", "POST", s.request("POST", path, {"note": "n"}))
+        self.conforms("/v1/exceptions", "GET", s.request("GET", "/v1/exceptions?status=resolved"))
+        self.conforms("/v1/orders", "GET", s.request("GET", "/v1/orders", token=None))
+        self.conforms("/healthz", "GET", s.request("GET", "/healthz", token=None))
+        self.conforms("/metrics", "GET", s.request("GET", "/metrics", token=None))
 
 
 if __name__ == "__main__":

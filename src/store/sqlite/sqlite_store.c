@@ -66,10 +66,10 @@ enum {
 };
 
 #define ORDER_COLS                                                                                 \
-    "id, order_no, channel, external_id, status, created_at, updated_at, "                        \
+    "id, order_no, channel, external_id, status, created_at, updated_at, "                         \
     "coalesce(payment_expires_at, 0), splittable, province_code, content_hash, doc"
 #define EXC_COLS                                                                                   \
-    "e.id, o.order_no, e.code, e.severity, e.message, e.status, e.created_at, e.resolved_at, "    \
+    "e.id, o.order_no, e.code, e.severity, e.message, e.status, e.created_at, e.resolved_at, "     \
     "e.resolved_by, e.note"
 
 static const char *const sql_text[Q__COUNT] = {
@@ -346,17 +346,16 @@ static int sq_sku_get(store_t *base, const char *sku, json_t **out) {
     bind_text(st, 1, sku);
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
-        *out = json_pack("{s:s, s:s, s:o, s:I, s:I, s:I, s:I, s:I, s:b, s:b, s:b, s:I, s:b, "
-                         "s:o, s:o}",
-                         "sku", col_text(st, 0), "name", col_text(st, 1), "barcode",
-                         text_or_null(st, 2), "price", sqlite3_column_int64(st, 3), "weight_g",
-                         sqlite3_column_int64(st, 4), "length_mm", sqlite3_column_int64(st, 5),
-                         "width_mm", sqlite3_column_int64(st, 6), "height_mm",
-                         sqlite3_column_int64(st, 7), "fragile", sqlite3_column_int(st, 8),
-                         "liquid", sqlite3_column_int(st, 9), "food", sqlite3_column_int(st, 10),
-                         "shelf_life_days", sqlite3_column_int64(st, 11), "sellable",
-                         sqlite3_column_int(st, 12), "created_at", time_or_null(st, 13),
-                         "updated_at", time_or_null(st, 14));
+        *out = json_pack(
+            "{s:s, s:s, s:o, s:I, s:I, s:I, s:I, s:I, s:b, s:b, s:b, s:I, s:b, "
+            "s:o, s:o}",
+            "sku", col_text(st, 0), "name", col_text(st, 1), "barcode", text_or_null(st, 2),
+            "price", sqlite3_column_int64(st, 3), "weight_g", sqlite3_column_int64(st, 4),
+            "length_mm", sqlite3_column_int64(st, 5), "width_mm", sqlite3_column_int64(st, 6),
+            "height_mm", sqlite3_column_int64(st, 7), "fragile", sqlite3_column_int(st, 8),
+            "liquid", sqlite3_column_int(st, 9), "food", sqlite3_column_int(st, 10),
+            "shelf_life_days", sqlite3_column_int64(st, 11), "sellable", sqlite3_column_int(st, 12),
+            "created_at", time_or_null(st, 13), "updated_at", time_or_null(st, 14));
     }
     done(st);
     if (rc == SQLITE_DONE)
@@ -409,13 +408,13 @@ static int sq_warehouse_get(store_t *base, const char *code, json_t **out) {
     bind_text(st, 1, code);
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
-        *out = json_pack("{s:s, s:s, s:s, s:s, s:s, s:{s:i, s:i, s:i}, s:i, s:o, s:o}", "code",
-                         col_text(st, 0), "name", col_text(st, 1), "province", col_text(st, 2),
-                         "city", col_text(st, 3), "district", col_text(st, 4), "division_codes",
-                         "province", sqlite3_column_int(st, 5), "city", sqlite3_column_int(st, 6),
-                         "district", sqlite3_column_int(st, 7), "priority",
-                         sqlite3_column_int(st, 8), "created_at", time_or_null(st, 9),
-                         "updated_at", time_or_null(st, 10));
+        *out =
+            json_pack("{s:s, s:s, s:s, s:s, s:s, s:{s:i, s:i, s:i}, s:i, s:o, s:o}", "code",
+                      col_text(st, 0), "name", col_text(st, 1), "province", col_text(st, 2), "city",
+                      col_text(st, 3), "district", col_text(st, 4), "division_codes", "province",
+                      sqlite3_column_int(st, 5), "city", sqlite3_column_int(st, 6), "district",
+                      sqlite3_column_int(st, 7), "priority", sqlite3_column_int(st, 8),
+                      "created_at", time_or_null(st, 9), "updated_at", time_or_null(st, 10));
     }
     done(st);
     if (rc == SQLITE_DONE)
@@ -423,8 +422,8 @@ static int sq_warehouse_get(store_t *base, const char *code, json_t **out) {
     return rc == SQLITE_ROW ? STORE_OK : fail(s);
 }
 
-static int sq_warehouse_list(store_t *base, reserve_warehouse_t *out, char (*code_buf)[65],
-                             int max, int *n) {
+static int sq_warehouse_list(store_t *base, reserve_warehouse_t *out, char (*code_buf)[65], int max,
+                             int *n) {
     sq_t *s = SQ(base);
     sqlite3_stmt *st = stmt(s, Q_WH_LIST);
     if (!st)
@@ -559,10 +558,10 @@ static int sq_stock_verify(store_t *base, json_t **out) {
     json_t *arr = json_array();
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        json_array_append_new(arr, json_pack("{s:s, s:s, s:I, s:I}", "warehouse",
-                                             col_text(st, 0), "sku", col_text(st, 1), "reserved",
-                                             sqlite3_column_int64(st, 2), "ledger",
-                                             sqlite3_column_int64(st, 3)));
+        json_array_append_new(arr,
+                              json_pack("{s:s, s:s, s:I, s:I}", "warehouse", col_text(st, 0), "sku",
+                                        col_text(st, 1), "reserved", sqlite3_column_int64(st, 2),
+                                        "ledger", sqlite3_column_int64(st, 3)));
     done(st);
     if (rc != SQLITE_DONE) {
         json_decref(arr);
@@ -614,8 +613,7 @@ static int read_held(sq_t *s, sqlite3_stmt *st, held_t *out, int max, int *n) {
     return STORE_OK;
 }
 
-static int sq_reservations_of_order(store_t *base, int64_t order_id, held_t *out, int max,
-                                    int *n) {
+static int sq_reservations_of_order(store_t *base, int64_t order_id, held_t *out, int max, int *n) {
     sq_t *s = SQ(base);
     sqlite3_stmt *st = stmt(s, Q_RES_OF_ORDER);
     if (!st)
@@ -879,8 +877,7 @@ static int read_shortages(sq_t *s, sqlite3_stmt *st, shortage_t *out, int max, i
     return STORE_OK;
 }
 
-static int sq_shortages_for_sku(store_t *base, const char *sku, shortage_t *out, int max,
-                                int *n) {
+static int sq_shortages_for_sku(store_t *base, const char *sku, shortage_t *out, int max, int *n) {
     sq_t *s = SQ(base);
     sqlite3_stmt *st = stmt(s, Q_SHORTAGES_SKU);
     if (!st)
@@ -937,10 +934,9 @@ static int sq_events_of_order(store_t *base, int64_t order_id, json_t **out) {
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW)
         json_array_append_new(arr, json_pack("{s:o, s:s, s:s, s:o, s:o, s:o}", "at",
-                                             time_or_null(st, 0), "actor", col_text(st, 1),
-                                             "type", col_text(st, 2), "from", text_or_null(st, 3),
-                                             "to", text_or_null(st, 4), "reason",
-                                             text_or_null(st, 5)));
+                                             time_or_null(st, 0), "actor", col_text(st, 1), "type",
+                                             col_text(st, 2), "from", text_or_null(st, 3), "to",
+                                             text_or_null(st, 4), "reason", text_or_null(st, 5)));
     done(st);
     if (rc != SQLITE_DONE) {
         json_decref(arr);
@@ -950,8 +946,8 @@ static int sq_events_of_order(store_t *base, int64_t order_id, json_t **out) {
     return STORE_OK;
 }
 
-static int sq_outbox_append(store_t *base, const char *topic, int64_t order_id,
-                            const char *payload, int64_t now) {
+static int sq_outbox_append(store_t *base, const char *topic, int64_t order_id, const char *payload,
+                            int64_t now) {
     sq_t *s = SQ(base);
     sqlite3_stmt *st = stmt(s, Q_OUTBOX_APPEND);
     if (!st)
@@ -1175,8 +1171,8 @@ static int migrate(sqlite3 *db, int *version, char *err, size_t err_len) {
         char bump[64];
         snprintf(bump, sizeof bump, "PRAGMA user_version = %d", v + 1);
         if (exec_sql(db, "BEGIN IMMEDIATE", err, err_len) ||
-            exec_sql(db, sqlite_migrations[v], err, err_len) ||
-            exec_sql(db, bump, err, err_len) || exec_sql(db, "COMMIT", err, err_len)) {
+            exec_sql(db, sqlite_migrations[v], err, err_len) || exec_sql(db, bump, err, err_len) ||
+            exec_sql(db, "COMMIT", err, err_len)) {
             sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
             return -1;
         }
@@ -1188,9 +1184,9 @@ static int migrate(sqlite3 *db, int *version, char *err, size_t err_len) {
 
 static sqlite3 *open_db(const char *path, store_mode_t mode, char *err, size_t err_len) {
     sqlite3 *db = NULL;
-    int flags = SQLITE_OPEN_NOMUTEX | (mode == STORE_READ_ONLY
-                                           ? SQLITE_OPEN_READONLY
-                                           : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+    int flags = SQLITE_OPEN_NOMUTEX |
+                (mode == STORE_READ_ONLY ? SQLITE_OPEN_READONLY
+                                         : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
     if (sqlite3_open_v2(path, &db, flags, NULL) != SQLITE_OK) {
         snprintf(err, err_len, "cannot open %s: %s", path, db ? sqlite3_errmsg(db) : "no memory");
         sqlite3_close(db);
@@ -1240,7 +1236,6 @@ int store_migrate(const char *url, int *version, char *err, size_t err_len) {
     sqlite3_close(db);
     return rc;
 }
-
 
 void order_rec_clear(order_rec_t *rec) {
     json_decref(rec->doc);
