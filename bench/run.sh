@@ -81,11 +81,13 @@ now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
 skipped() { [[ $SKIP == *" $1 "* ]]; }
 
-# db_size PATH: size of a SQLite database with its -wal and -shm files.
+# db_size PATH: size of a SQLite database, with its -wal file shown apart.
 db_size() {
-    local f files=()
-    for f in "$1" "$1-wal" "$1-shm"; do [[ -e $f ]] && files+=("$f"); done
-    if ((${#files[@]})); then du -ch "${files[@]}" | tail -n 1 | cut -f1; else echo "no file at $1"; fi
+    [[ -e $1 ]] || { echo "no file at $1"; return; }
+    local out
+    out="$(du -h "$1" | cut -f1)"
+    [[ -e $1-wal ]] && out+=" + $(du -h "$1-wal" | cut -f1) WAL"
+    echo "$out"
 }
 
 free_port() {
@@ -223,7 +225,7 @@ if ! skipped http; then
             run_wrk "$CONNS" "$DURATION" a
             say ""
             run_wrk "$HIGH_CONNS" "$SHORT_DURATION" b
-            say "bench.db before shutdown: $(db_size "$TMP/bench.db") (with -wal and -shm)"
+            say "bench.db before shutdown: $(db_size "$TMP/bench.db")"
         fi
         stop_server
         say "bench.db after shutdown: $(db_size "$TMP/bench.db")"
