@@ -24,7 +24,7 @@ static const char import_usage[] =
 
 /* Orders handed to the writer and not yet back: bounds memory while keeping the writer's
  * batches full. */
-#define IN_FLIGHT_MAX 8192
+#define IN_FLIGHT_MAX 2048
 
 typedef struct pending pending_t;
 struct pending {
@@ -59,10 +59,10 @@ static void on_done(void *arg) {
 static void write_reject(import_state_t *st, long line_no, const char *text,
                          const svc_result_t *r) {
     json_t *errs = json_array();
-    for (int i = 0; i < r->errors.count; i++)
-        json_array_append_new(errs, json_pack("{s:s, s:s, s:s}", "field", r->errors.items[i].field,
-                                              "code", r->errors.items[i].code, "message",
-                                              r->errors.items[i].message));
+    for (int i = 0; i < svc_error_count(r); i++)
+        json_array_append_new(errs, json_pack("{s:s, s:s, s:s}", "field", r->errors->items[i].field,
+                                              "code", r->errors->items[i].code, "message",
+                                              r->errors->items[i].message));
     json_t *row =
         json_pack("{s:i, s:s, s:s, s:o, s:s}", "line", (int)line_no, "code", ordo_err_code(r->err),
                   "detail", r->detail, "errors", errs, "input", text);

@@ -27,6 +27,8 @@ const char *ordo_err_title(ordo_err_t e) {
 
 void field_errors_add(field_errors_t *errs, const char *field, const char *code, const char *fmt,
                       ...) {
+    if (!errs)
+        return; /* the list itself could not be allocated: the status still says 422 */
     if (errs->count >= FIELD_ERRORS_MAX) {
         errs->dropped++;
         return;

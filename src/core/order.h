@@ -89,8 +89,8 @@ typedef struct {
     int64_t total_fen; /* items + shipping - discounts */
 
     void *doc; /* json_t*, reference held */
-    /* SHA-256 (hex) of the document in canonical form (sorted keys, compact): replays of
-     * the same (channel, external_id) compare this to tell a retry from a conflicting order. */
+    /* SHA-256 (hex) of the stored form (order_doc_build sets it): replays of the same
+     * (channel, external_id) compare it to tell a retry from a conflicting order. */
     char content_hash[65];
 } order_input_t;
 

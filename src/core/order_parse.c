@@ -1,7 +1,6 @@
 #include "core/order_parse.h"
 
 #include <arpa/inet.h>
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -420,25 +419,6 @@ static void parse_extras(const json_t *doc, order_input_t *out, field_errors_t *
     }
 }
 
-static bool content_hash(const json_t *doc, char hex[65]) {
-    char *text = json_dumps(doc, JSON_COMPACT | JSON_SORT_KEYS);
-    if (!text)
-        return false;
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int md_len = 0;
-    int ok = EVP_Digest(text, strlen(text), md, &md_len, EVP_sha256(), NULL);
-    free(text);
-    if (!ok || md_len != 32)
-        return false;
-    static const char digits[] = "0123456789abcdef";
-    for (unsigned i = 0; i < md_len; i++) {
-        hex[2 * i] = digits[md[i] >> 4];
-        hex[2 * i + 1] = digits[md[i] & 15];
-    }
-    hex[64] = '\0';
-    return true;
-}
-
 bool order_parse(json_t *doc, const order_validation_t *v, order_input_t *out,
                  field_errors_t *errs) {
     memset(out, 0, sizeof *out);
@@ -483,8 +463,6 @@ bool order_parse(json_t *doc, const order_validation_t *v, order_input_t *out,
         }
     }
 
-    if (errs->count + errs->dropped == before && !content_hash(doc, out->content_hash))
-        field_errors_add(errs, "", "internal", "out of memory hashing the order");
     if (errs->count + errs->dropped != before) {
         order_input_free(out);
         return false;

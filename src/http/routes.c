@@ -45,7 +45,7 @@ static svc_op_t *get_stock(http_req_t *q, svc_result_t *r) {
 
 static svc_op_t *post_order(http_req_t *q, svc_result_t *r) {
     if (!json_is_object(q->body)) {
-        field_errors_add(&r->errors, "", "wrong_type", "the order must be a JSON object");
+        field_errors_add(svc_errors(r), "", "wrong_type", "the order must be a JSON object");
         svc_fail(r, ORDO_E_VALIDATION, "the body is not a JSON object");
         return NULL;
     }
@@ -65,12 +65,12 @@ static svc_op_t *get_order_events(http_req_t *q, svc_result_t *r) {
 /* Reads a required "reason"-like string field from a small action body. */
 static const char *action_text(http_req_t *q, const char *key, bool required, svc_result_t *r) {
     if (q->body && !json_is_object(q->body)) {
-        field_errors_add(&r->errors, "", "wrong_type", "the body must be a JSON object");
+        field_errors_add(svc_errors(r), "", "wrong_type", "the body must be a JSON object");
         svc_fail(r, ORDO_E_VALIDATION, "the body is not a JSON object");
         return NULL;
     }
-    const char *text = field_string(q->body, key, required, ORDO_REASON_MAX, &r->errors);
-    if (r->errors.count) {
+    const char *text = field_string(q->body, key, required, ORDO_REASON_MAX, svc_errors(r));
+    if (svc_error_count(r)) {
         svc_fail(r, ORDO_E_VALIDATION, "the request has invalid fields");
         return NULL;
     }
@@ -94,14 +94,14 @@ static bool parse_time_param(http_req_t *q, const char *name, int64_t *out, svc_
         return true;
     if (rfc3339_parse(v, out))
         return true;
-    field_errors_add(&r->errors, name, "invalid_datetime", "%s must be an RFC 3339 date-time",
+    field_errors_add(svc_errors(r), name, "invalid_datetime", "%s must be an RFC 3339 date-time",
                      name);
     return false;
 }
 
 static svc_op_t *list_orders(http_req_t *q, svc_result_t *r) {
     order_filter_t f = {.channel = -1, .limit = ORDO_PAGE_DEFAULT};
-    field_errors_t *e = &r->errors;
+    field_errors_t *e = svc_errors(r);
     f.status = http_query(q, "status");
     if (f.status && order_status_from_name(f.status) < 0)
         field_errors_add(e, "status", "unknown_status", "no order status '%s'", f.status);
@@ -143,7 +143,7 @@ static svc_op_t *list_exceptions(http_req_t *q, svc_result_t *r) {
     if (status && strcmp(status, "all") == 0)
         status = NULL;
     else if (status && strcmp(status, "open") != 0 && strcmp(status, "resolved") != 0) {
-        field_errors_add(&r->errors, "status", "out_of_range",
+        field_errors_add(svc_errors(r), "status", "out_of_range",
                          "status must be open, resolved or all");
         svc_fail(r, ORDO_E_VALIDATION, "invalid query parameters");
         return NULL;

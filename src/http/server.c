@@ -91,14 +91,14 @@ static enum MHD_Result send_problem(struct MHD_Connection *conn, ordo_err_t e, c
     json_t *p = json_pack("{s:s, s:s, s:i, s:s, s:s}", "type", type, "title", ordo_err_title(e),
                           "status", ordo_err_status(e), "detail",
                           detail && *detail ? detail : ordo_err_title(e), "code", ordo_err_code(e));
-    if (errs && (errs->count || e == ORDO_E_VALIDATION)) {
+    if (e == ORDO_E_VALIDATION || (errs && errs->count)) {
         json_t *list = json_array();
-        for (int i = 0; i < errs->count; i++)
+        for (int i = 0; errs && i < errs->count; i++)
             json_array_append_new(list, json_pack("{s:s, s:s, s:s}", "field", errs->items[i].field,
                                                   "code", errs->items[i].code, "message",
                                                   errs->items[i].message));
         json_object_set_new(p, "errors", list);
-        if (errs->dropped)
+        if (errs && errs->dropped)
             json_object_set_new(p, "errors_not_shown", json_integer(errs->dropped));
     }
     enum MHD_Result r = send_json(conn, ordo_err_status(e), p, "application/problem+json", NULL);
@@ -109,7 +109,7 @@ static enum MHD_Result send_problem(struct MHD_Connection *conn, ordo_err_t e, c
 static enum MHD_Result send_result(struct MHD_Connection *conn, svc_result_t *r,
                                    const char *location) {
     if (r->err != ORDO_E_OK)
-        return send_problem(conn, r->err, r->detail, &r->errors);
+        return send_problem(conn, r->err, r->detail, r->errors);
     json_t *body = r->body ? r->body : json_object();
     enum MHD_Result ret = send_json(conn, r->http_status, body, "application/json",
                                     r->http_status == 201 ? location : NULL);

@@ -80,6 +80,7 @@ typedef struct {
     char content_hash[65];
     char buyer_phone[24]; /* normalized digits, for search; set on insert only */
     json_t *doc;          /* the normalized canonical order, owned */
+    const char *doc_text; /* on insert: doc already serialized (borrowed), or NULL */
 } order_rec_t;
 
 typedef struct {

@@ -95,9 +95,12 @@ int alloc_reserve(store_t *s, alloc_job_t *job, reservation_kind_t kind, const c
         rc = s->vt->reservation_append(s, &rec, now);
         job->got[a->line] += a->qty;
     }
+    /* A new order has no shortage rows yet: write only what is short. A refill also clears
+     * the rows of lines now whole. */
     for (int l = 0; l < job->n_lines && rc == STORE_OK; l++)
-        rc = s->vt->shortage_set(s, job->order_id, job->line_no[l], job->sku[l], job->short_qty[l],
-                                 now);
+        if (job->short_qty[l] > 0 || kind != RES_RESERVE)
+            rc = s->vt->shortage_set(s, job->order_id, job->line_no[l], job->sku[l],
+                                     job->short_qty[l], now);
     return rc;
 }
 

@@ -41,7 +41,7 @@ static void sku_destroy(svc_op_t *op) {
 static bool check_code(const char *code, const char *what, svc_result_t *r) {
     if (code_is_valid(code))
         return true;
-    field_errors_add(&r->errors, what, "invalid_code",
+    field_errors_add(svc_errors(r), what, "invalid_code",
                      "%s must be 1-%d characters of A-Z, a-z, 0-9, '.', '_' or '-'", what,
                      ORDO_CODE_MAX);
     return false;
@@ -51,7 +51,7 @@ static bool require_object(json_t *body, svc_result_t *r) {
     if (json_is_object(body))
         return true;
     svc_fail(r, ORDO_E_VALIDATION, "the body must be a JSON object");
-    field_errors_add(&r->errors, "", "wrong_type", "the body must be a JSON object");
+    field_errors_add(svc_errors(r), "", "wrong_type", "the body must be a JSON object");
     return false;
 }
 
@@ -59,7 +59,7 @@ svc_op_t *sku_put_op(app_t *app, const char *sku, json_t *body, const char *acto
                      svc_result_t *immediate) {
     if (!require_object(body, immediate))
         return NULL;
-    field_errors_t *e = &immediate->errors;
+    field_errors_t *e = svc_errors(immediate);
     check_code(sku, "sku", immediate);
     sku_rec_t rec = {
         .sku = sku,
@@ -161,7 +161,7 @@ svc_op_t *warehouse_put_op(app_t *app, const char *code, json_t *body, const cha
                            svc_result_t *immediate) {
     if (!require_object(body, immediate))
         return NULL;
-    field_errors_t *e = &immediate->errors;
+    field_errors_t *e = svc_errors(immediate);
     check_code(code, "code", immediate);
     address_t addr = {
         .province = field_string(body, "province", true, ORDO_NAME_MAX, e),

@@ -4,58 +4,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/order_doc.h"
 #include "core/order_parse.h"
 #include "svc/allocation.h"
 #include "svc/timeline.h"
 #include "util/timefmt.h"
 
 /* ---- documents and views ---- */
-
-static json_t *str_or_null(const char *s) {
-    return s ? json_string(s) : json_null();
-}
-
-/* The stored form of an order: only known fields, resolved divisions, computed amounts. */
-static json_t *order_doc_build(const order_input_t *in) {
-    json_t *items = json_array();
-    for (int i = 0; i < in->n_lines; i++)
-        json_array_append_new(items, json_pack("{s:i, s:s, s:i, s:I}", "line", i + 1, "sku",
-                                               in->lines[i].sku, "qty", (int)in->lines[i].qty,
-                                               "unit_price", in->lines[i].unit_price_fen));
-    json_t *discounts = json_array();
-    for (int i = 0; i < in->n_discounts; i++)
-        json_array_append_new(discounts, json_pack("{s:s, s:I}", "code", in->discounts[i].code,
-                                                   "amount", in->discounts[i].amount_fen));
-    char placed[40], paid[40], day[16];
-    json_t *doc = json_pack(
-        "{s:s, s:s, s:s, s:{s:s, s:s}, s:{s:s, s:s, s:s, s:s, s:o, s:{s:i, s:i, s:i}}, "
-        "s:o, s:I, s:o, s:{s:I, s:I, s:I, s:I}, s:{s:s, s:o, s:o, s:I, s:o}, s:o, s:o, s:b, "
-        "s:o}",
-        "channel", channel_name(in->channel), "external_id", in->external_id, "placed_at",
-        rfc3339_format(in->placed_at_ms, placed, sizeof placed), "buyer", "name", in->buyer_name,
-        "phone", in->buyer_phone, "address", "province",
-        in->address.province_name ? in->address.province_name : in->address.province, "city",
-        in->address.city_name ? in->address.city_name : in->address.city, "district",
-        in->address.district_name ? in->address.district_name : in->address.district, "detail",
-        in->address.detail, "postal_code", str_or_null(in->address.postal_code), "division_codes",
-        "province", in->address.province_code, "city", in->address.city_code, "district",
-        in->address.district_code, "items", items, "shipping_fee", in->shipping_fee_fen,
-        "discounts", discounts, "amounts", "items", in->items_total_fen, "shipping",
-        in->shipping_fee_fen, "discounts", in->discounts_sum_fen, "total", in->total_fen, "payment",
-        "status", in->payment_status == PAYMENT_PAID ? "paid" : "pending", "method",
-        str_or_null(in->payment_method), "transaction_id", str_or_null(in->payment_transaction),
-        "amount", in->payment_amount_fen, "paid_at",
-        in->paid_at_ms ? json_string(rfc3339_format(in->paid_at_ms, paid, sizeof paid))
-                       : json_null(),
-        "remark", str_or_null(in->remark), "requested_delivery_date",
-        in->has_requested_delivery_date
-            ? json_string(date_format(in->requested_delivery_day, day, sizeof day))
-            : json_null(),
-        "splittable", in->splittable, "client_ip", str_or_null(in->client_ip));
-    if (doc && in->has_discount_total)
-        json_object_set_new(doc, "discount_total", json_integer(in->discount_total_fen));
-    return doc;
-}
 
 json_t *order_view(const order_rec_t *rec, const held_t *held, int n_held, json_t *exceptions) {
     json_t *v = json_deep_copy(rec->doc);
@@ -191,6 +146,7 @@ typedef struct {
     order_rec_t rec;
     alloc_job_t *job;
     json_t *exceptions;
+    char *doc_text; /* doc serialized before submission, off the writer thread */
     bool replay;
     int64_t replay_id;
 } place_op_t;
@@ -200,6 +156,8 @@ static int check_skus(store_t *s, const order_input_t *in, field_errors_t *errs)
     for (int i = 0; i < in->n_lines; i++) {
         int sellable = 0;
         int rc = s->vt->sku_sellable(s, in->lines[i].sku, &sellable);
+        if (rc == STORE_OK && sellable)
+            continue;
         char field[32];
         snprintf(field, sizeof field, "items[%d].sku", i);
         if (rc == STORE_NOT_FOUND)
@@ -283,10 +241,14 @@ static ordo_err_t place_run(store_t *s, svc_op_t *op) {
     if (rc != STORE_NOT_FOUND)
         return ORDO_E_STORE;
     /* The catalog may have changed since the request was checked. */
-    if (check_skus(s, in, &op->result.errors) != STORE_OK)
+    field_errors_t errs;
+    errs.count = errs.dropped = 0;
+    if (check_skus(s, in, &errs) != STORE_OK)
         return ORDO_E_STORE;
-    if (op->result.errors.count)
+    if (errs.count) {
+        svc_take_errors(&op->result, &errs);
         return svc_fail(&op->result, ORDO_E_VALIDATION, "the order has invalid fields");
+    }
 
     order_rec_t *rec = &p->rec;
     if (next_order_no(op->app, s, op->now_ms, rec->order_no) != STORE_OK)
@@ -302,6 +264,7 @@ static ordo_err_t place_run(store_t *s, svc_op_t *op) {
     memcpy(rec->content_hash, in->content_hash, sizeof rec->content_hash);
     snprintf(rec->buyer_phone, sizeof rec->buyer_phone, "%s", in->phone_normalized);
     rec->doc = p->doc;
+    rec->doc_text = p->doc_text;
     if (s->vt->order_insert(s, rec) != STORE_OK)
         return ORDO_E_STORE;
     for (int i = 0; i < in->n_lines; i++)
@@ -397,6 +360,7 @@ static void place_destroy(svc_op_t *op) {
     free(p->job);
     json_decref(p->exceptions);
     json_decref(p->doc);
+    free(p->doc_text);
     order_input_free(&p->in);
 }
 
@@ -410,7 +374,10 @@ svc_op_t *order_place_op(app_t *app, json_t *body, const char *actor, svc_result
     p->op.finish = place_finish;
     p->op.destroy = place_destroy;
     order_validation_t v = {.divisions = app->divisions, .phones = app->phones};
-    bool valid = order_parse(body, &v, &p->in, &immediate->errors);
+    /* On the stack: valid orders, the common case, never allocate an error list. */
+    field_errors_t errs;
+    errs.count = errs.dropped = 0;
+    bool valid = order_parse(body, &v, &p->in, &errs);
     store_t *r = app_reader(app);
     if (!r) {
         svc_fail(immediate, ORDO_E_STORE, "cannot open the database for reading");
@@ -418,7 +385,7 @@ svc_op_t *order_place_op(app_t *app, json_t *body, const char *actor, svc_result
         return NULL;
     }
     if (valid) {
-        if (check_skus(r, &p->in, &immediate->errors) != STORE_OK) {
+        if (check_skus(r, &p->in, &errs) != STORE_OK) {
             svc_fail(immediate, ORDO_E_STORE, "cannot read the catalog");
             svc_op_free(&p->op);
             return NULL;
@@ -437,24 +404,23 @@ svc_op_t *order_place_op(app_t *app, json_t *body, const char *actor, svc_result
             snprintf(field, sizeof field, "items[%zu].sku", i);
             int rc = r->vt->sku_sellable(r, sku, &sellable);
             if (rc == STORE_NOT_FOUND)
-                field_errors_add(&immediate->errors, field, "unknown_sku",
-                                 "no SKU '%s' in the catalog", sku);
+                field_errors_add(&errs, field, "unknown_sku", "no SKU '%s' in the catalog", sku);
             else if (rc == STORE_OK && !sellable)
-                field_errors_add(&immediate->errors, field, "sku_not_sellable",
-                                 "SKU '%s' is not sellable", sku);
+                field_errors_add(&errs, field, "sku_not_sellable", "SKU '%s' is not sellable", sku);
         }
     }
-    if (immediate->errors.count) {
+    if (errs.count) {
         atomic_fetch_add(&app->orders_rejected, 1);
-        svc_fail(immediate, ORDO_E_VALIDATION, "the order has %d invalid field%s",
-                 immediate->errors.count, immediate->errors.count == 1 ? "" : "s");
+        svc_take_errors(immediate, &errs);
+        svc_fail(immediate, ORDO_E_VALIDATION, "the order has %d invalid field%s", errs.count,
+                 errs.count == 1 ? "" : "s");
         svc_op_free(&p->op);
         return NULL;
     }
-    p->doc = order_doc_build(&p->in);
+    p->doc = order_doc_build(&p->in, &p->doc_text);
     p->exceptions = json_array();
     p->job = calloc(1, sizeof *p->job);
-    if (!p->doc || !p->exceptions || !p->job) {
+    if (!p->doc_text || !p->exceptions || !p->job) {
         svc_fail(immediate, ORDO_E_OVERLOADED, "out of memory");
         svc_op_free(&p->op);
         return NULL;

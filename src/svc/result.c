@@ -1,6 +1,7 @@
 #include "svc/result.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 void svc_result_init(svc_result_t *r) {
@@ -8,13 +9,32 @@ void svc_result_init(svc_result_t *r) {
     r->http_status = 200;
     r->body = NULL;
     r->detail[0] = '\0';
-    r->errors.count = 0;
-    r->errors.dropped = 0;
+    r->errors = NULL;
+}
+
+field_errors_t *svc_errors(svc_result_t *r) {
+    if (!r->errors)
+        r->errors = calloc(1, sizeof *r->errors);
+    return r->errors;
+}
+
+int svc_error_count(const svc_result_t *r) {
+    return r->errors ? r->errors->count : 0;
+}
+
+void svc_take_errors(svc_result_t *r, const field_errors_t *src) {
+    if (src->count == 0)
+        return;
+    field_errors_t *dst = svc_errors(r);
+    if (dst)
+        memcpy(dst, src, sizeof *dst);
 }
 
 void svc_result_clear(svc_result_t *r) {
     json_decref(r->body);
     r->body = NULL;
+    free(r->errors);
+    r->errors = NULL;
 }
 
 ordo_err_t svc_fail(svc_result_t *r, ordo_err_t e, const char *fmt, ...) {

@@ -13,8 +13,14 @@ typedef struct {
     int http_status; /* on success: 200 or 201 */
     json_t *body;    /* owned */
     char detail[256];
-    field_errors_t errors;
+    field_errors_t *errors; /* NULL until the first field problem: most results have none */
 } svc_result_t;
+
+/* The result's field-error list, created on first use; NULL only when out of memory. */
+field_errors_t *svc_errors(svc_result_t *r);
+int svc_error_count(const svc_result_t *r);
+/* Copies src's problems into r (nothing when src has none). */
+void svc_take_errors(svc_result_t *r, const field_errors_t *src);
 
 void svc_result_init(svc_result_t *r);
 void svc_result_clear(svc_result_t *r);

@@ -50,7 +50,7 @@ static ordo_err_t stock_run(store_t *s, svc_op_t *op) {
     bool existed = rc == STORE_OK;
     int64_t target = k->is_count ? k->on_hand : cur.on_hand + k->delta;
     if (!k->is_count && target < 0) {
-        field_errors_add(&op->result.errors, "delta", "out_of_range",
+        field_errors_add(svc_errors(&op->result), "delta", "out_of_range",
                          "on_hand is %lld; a delta of %lld would make it negative",
                          (long long)cur.on_hand, (long long)k->delta);
         return svc_fail(&op->result, ORDO_E_VALIDATION, "the adjustment is invalid");
@@ -97,17 +97,17 @@ static stock_op_t *stock_op_new(app_t *app, const char *warehouse, const char *s
 
 static bool body_ok(const char *warehouse, const char *sku, json_t *body, svc_result_t *r) {
     if (!json_is_object(body))
-        field_errors_add(&r->errors, "", "wrong_type", "the body must be a JSON object");
+        field_errors_add(svc_errors(r), "", "wrong_type", "the body must be a JSON object");
     if (!code_is_valid(warehouse))
-        field_errors_add(&r->errors, "warehouse", "invalid_code", "invalid warehouse code");
+        field_errors_add(svc_errors(r), "warehouse", "invalid_code", "invalid warehouse code");
     if (!code_is_valid(sku))
-        field_errors_add(&r->errors, "sku", "invalid_code", "invalid SKU code");
+        field_errors_add(svc_errors(r), "sku", "invalid_code", "invalid SKU code");
     return json_is_object(body);
 }
 
 svc_op_t *stock_count_op(app_t *app, const char *warehouse, const char *sku, json_t *body,
                          const char *actor, svc_result_t *immediate) {
-    field_errors_t *e = &immediate->errors;
+    field_errors_t *e = svc_errors(immediate);
     if (!body_ok(warehouse, sku, body, immediate)) {
         svc_fail(immediate, ORDO_E_VALIDATION, "the stock count is invalid");
         return NULL;
@@ -136,7 +136,7 @@ svc_op_t *stock_count_op(app_t *app, const char *warehouse, const char *sku, jso
 
 svc_op_t *stock_adjust_op(app_t *app, const char *warehouse, const char *sku, json_t *body,
                           const char *actor, svc_result_t *immediate) {
-    field_errors_t *e = &immediate->errors;
+    field_errors_t *e = svc_errors(immediate);
     if (!body_ok(warehouse, sku, body, immediate)) {
         svc_fail(immediate, ORDO_E_VALIDATION, "the adjustment is invalid");
         return NULL;

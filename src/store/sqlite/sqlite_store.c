@@ -1,5 +1,6 @@
 /* The SQLite engine behind store.h: WAL, synchronous=FULL, every statement prepared once
  * per connection with bound parameters. */
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -640,8 +641,8 @@ static int sq_order_insert(store_t *base, order_rec_t *rec) {
     sqlite3_stmt *st = stmt(s, Q_ORDER_INSERT);
     if (!st)
         return STORE_ERROR;
-    char *doc = json_dumps(rec->doc, JSON_COMPACT);
-    if (!doc)
+    char *doc = rec->doc_text ? NULL : json_dumps(rec->doc, JSON_COMPACT);
+    if (!doc && !rec->doc_text)
         return STORE_ERROR;
     bind_text(st, 1, rec->order_no);
     bind_text(st, 2, channel_name((channel_t)rec->channel));
@@ -656,7 +657,10 @@ static int sq_order_insert(store_t *base, order_rec_t *rec) {
     sqlite3_bind_int(st, 8, rec->splittable);
     sqlite3_bind_int(st, 9, rec->province_code);
     bind_text(st, 10, rec->content_hash);
-    sqlite3_bind_text(st, 11, doc, -1, free);
+    if (doc)
+        sqlite3_bind_text(st, 11, doc, -1, free);
+    else
+        sqlite3_bind_text(st, 11, rec->doc_text, -1, SQLITE_STATIC);
     int rc = exec_step(s, st);
     if (rc == STORE_OK)
         rec->id = sqlite3_last_insert_rowid(s->db);
@@ -1209,7 +1213,15 @@ static sqlite3 *open_db(const char *path, store_mode_t mode, char *err, size_t e
     return db;
 }
 
+/* SQLite's memory statistics take a global mutex on every allocation, which the writer and
+ * the readers would contend for; ordo does not read them. */
+static void configure_sqlite(void) {
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 store_t *store_open(const char *url, store_mode_t mode, char *err, size_t err_len) {
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, configure_sqlite);
     sqlite3 *db = open_db(url, mode, err, err_len);
     if (!db)
         return NULL;
