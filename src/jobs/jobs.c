@@ -14,7 +14,6 @@ struct jobs {
     pthread_mutex_t mu;
     pthread_cond_t cv;
     bool stopping;
-    store_t *checkpointer; /* its own connection: checkpoints never queue behind writes */
 };
 
 static void expire_unpaid(jobs_t *j) {
@@ -44,8 +43,6 @@ static void *jobs_main(void *arg) {
             break;
         pthread_mutex_unlock(&j->mu);
         expire_unpaid(j);
-        if (j->checkpointer)
-            j->checkpointer->vt->checkpoint(j->checkpointer, false);
         pthread_mutex_lock(&j->mu);
     }
     pthread_mutex_unlock(&j->mu);
@@ -58,15 +55,9 @@ jobs_t *jobs_start(app_t *app, int interval_ms) {
         return NULL;
     j->app = app;
     j->interval_ms = interval_ms > 0 ? interval_ms : 1000;
-    char err[256];
-    j->checkpointer = store_open(app->db_url, STORE_READ_WRITE, err, sizeof err);
-    if (!j->checkpointer)
-        log_warn("no checkpointer connection: %s", err);
     pthread_mutex_init(&j->mu, NULL);
     pthread_cond_init(&j->cv, NULL);
     if (pthread_create(&j->thread, NULL, jobs_main, j) != 0) {
-        if (j->checkpointer)
-            j->checkpointer->vt->close(j->checkpointer);
         free(j);
         return NULL;
     }
@@ -81,10 +72,6 @@ void jobs_stop(jobs_t *j) {
     pthread_cond_signal(&j->cv);
     pthread_mutex_unlock(&j->mu);
     pthread_join(j->thread, NULL);
-    if (j->checkpointer) {
-        j->checkpointer->vt->checkpoint(j->checkpointer, true);
-        j->checkpointer->vt->close(j->checkpointer);
-    }
     pthread_mutex_destroy(&j->mu);
     pthread_cond_destroy(&j->cv);
     free(j);

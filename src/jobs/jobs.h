@@ -3,12 +3,11 @@
 
 #include "svc/app.h"
 
-/* Timers that keep the database moving without a request: expiring unpaid orders' stock
- * holds, and checkpointing the write-ahead log off the commit path. */
+/* Timers that move orders without a request: for now, expiring unpaid orders' stock holds. */
 typedef struct jobs jobs_t;
 
 jobs_t *jobs_start(app_t *app, int interval_ms);
-/* Stops the thread; a final checkpoint empties the log. */
+/* Stops the thread. */
 void jobs_stop(jobs_t *j);
 
 #endif

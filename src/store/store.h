@@ -207,8 +207,6 @@ typedef struct store_vtable {
     int (*exception_list)(store_t *s, const char *status, int limit, json_t **out);
 
     int (*count_orders)(store_t *s, int64_t *n);
-    /* Moves committed log pages into the main file, off the commit path. */
-    int (*checkpoint)(store_t *s, bool truncate);
 } store_vtable_t;
 
 struct store {

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/order.h"
+#include "store/sqlite/checkpointer.h"
 #include "store/sqlite/schema.h"
 #include "store/store.h"
 #include "util/timefmt.h"
@@ -182,6 +183,7 @@ typedef struct {
     store_t base;
     sqlite3 *db;
     sqlite3_stmt *stmts[Q__COUNT];
+    checkpointer_t *checkpointer; /* read-write connections only */
     char err[256];
 } sq_t;
 
@@ -281,6 +283,7 @@ static void sq_close(store_t *base) {
     sq_t *s = SQ(base);
     for (int i = 0; i < Q__COUNT; i++)
         sqlite3_finalize(s->stmts[i]);
+    checkpointer_detach(s->checkpointer);
     sqlite3_close(s->db);
     free(s);
 }
@@ -1077,17 +1080,7 @@ static int sq_count_orders(store_t *base, int64_t *n) {
     return rc == SQLITE_ROW ? STORE_OK : fail(s);
 }
 
-/* Copies committed WAL pages into the database file. PASSIVE never blocks the writer; TRUNCATE
- * (at shutdown) also empties the WAL file. */
-static int sq_checkpoint(store_t *base, bool truncate) {
-    sq_t *s = SQ(base);
-    int rc = sqlite3_wal_checkpoint_v2(
-        s->db, NULL, truncate ? SQLITE_CHECKPOINT_TRUNCATE : SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
-    return rc == SQLITE_OK || rc == SQLITE_BUSY ? STORE_OK : fail(s);
-}
-
 static const store_vtable_t sqlite_vtable = {
-    .checkpoint = sq_checkpoint,
     .close = sq_close,
     .errmsg = sq_errmsg,
     .begin = sq_begin,
@@ -1237,6 +1230,8 @@ store_t *store_open(const char *url, store_mode_t mode, char *err, size_t err_le
     }
     s->base.vt = &sqlite_vtable;
     s->db = db;
+    if (mode == STORE_READ_WRITE)
+        s->checkpointer = checkpointer_attach(db, url);
     return &s->base;
 }
 
