@@ -57,7 +57,9 @@ jobs_t *jobs_start(app_t *app, int interval_ms) {
     j->interval_ms = interval_ms > 0 ? interval_ms : 1000;
     pthread_mutex_init(&j->mu, NULL);
     pthread_cond_init(&j->cv, NULL);
-    if (pthread_create(&j->thread, NULL, jobs_main, j) != 0) {
+    if (pthread_create(&j->thread, NULL, jobs_main, j) == 0) {
+        pthread_setname_np(j->thread, "ordo-jobs");
+    } else {
         free(j);
         return NULL;
     }

@@ -55,6 +55,15 @@ static ordo_err_t stock_run(store_t *s, svc_op_t *op) {
                          (long long)cur.on_hand, (long long)k->delta);
         return svc_fail(&op->result, ORDO_E_VALIDATION, "the adjustment is invalid");
     }
+    /* An adjustment is a movement (a receipt, a breakage): it may not silently take units
+     * promised to orders. Only a stocktake — a count of what is really there — does that. */
+    if (!k->is_count && target < cur.reserved)
+        return svc_fail(&op->result, ORDO_E_CONFLICT,
+                        "%lld of the %lld units of %s at %s are reserved for orders; an "
+                        "adjustment to %lld would take them away. Count the stock instead (PUT "
+                        "/v1/stock/%s/%s), which gives units back from the newest orders",
+                        (long long)cur.reserved, (long long)cur.on_hand, k->sku, k->warehouse,
+                        (long long)target, k->warehouse, k->sku);
     sku_set_t *freed = calloc(1, sizeof *freed);
     if (!freed)
         return ORDO_E_STORE;

@@ -117,7 +117,9 @@ writer_t *writer_start(store_t *s, int batch_max, int queue_max) {
     pthread_mutex_init(&w->mu, NULL);
     pthread_cond_init(&w->has_work, NULL);
     pthread_cond_init(&w->drained, NULL);
-    if (pthread_create(&w->thread, NULL, writer_main, w) != 0) {
+    if (pthread_create(&w->thread, NULL, writer_main, w) == 0) {
+        pthread_setname_np(w->thread, "ordo-writer");
+    } else {
         free(w);
         return NULL;
     }

@@ -75,6 +75,10 @@ class ServerError(AssertionError):
     pass
 
 
+class _PortTaken(Exception):
+    pass
+
+
 class OrdoServer:
     def __init__(self, demo=False, env=None, args=None, token=_DEFAULT, bin_path=None,
                  db_dir=None):
@@ -88,6 +92,7 @@ class OrdoServer:
         self._own_dir = db_dir is None
         self.db = os.path.join(self.dir, "ordo.db")
         self.log_path = os.path.join(self.dir, "server.log")
+        self.generated_token = None  # read from admin.token when started without a token
         self.proc = None
         self.port = None
         self.starts = 0
@@ -96,7 +101,18 @@ class OrdoServer:
 
     # ---- lifecycle -------------------------------------------------------------------
 
-    def start(self):
+    def start(self, _attempts=3):
+        """Starts the server and waits for /healthz. If the free port found was taken by
+        someone else in the meantime, tries again on another one."""
+        for attempt in range(_attempts):
+            try:
+                return self._start_once()
+            except _PortTaken:
+                if attempt == _attempts - 1:
+                    raise ServerError("could not bind a port after %d tries\n%s"
+                                      % (_attempts, self.log_tail()))
+
+    def _start_once(self):
         if self.proc is not None and self.proc.poll() is None:
             raise ServerError("server already running")
         if not os.path.exists(self.bin):
@@ -123,8 +139,12 @@ class OrdoServer:
         last = None
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
+                tail = self.log_tail()
+                last = tail.splitlines()[-1] if tail else ""
+                if "cannot listen" in last:
+                    raise _PortTaken()
                 raise ServerError("ordo exited with %s during start-up\n%s"
-                                  % (self.proc.returncode, self.log_tail()))
+                                  % (self.proc.returncode, tail))
             try:
                 status, _, _ = self.request("GET", "/healthz", token=None, timeout=2.0)
                 if status == 200:
@@ -180,6 +200,40 @@ class OrdoServer:
         if self._own_dir and os.path.isdir(self.dir):
             shutil.rmtree(self.dir, ignore_errors=True)
 
+    SANITIZER_MARKS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:",
+                       "WARNING: ThreadSanitizer", "Fatal error in GNU libmicrohttpd")
+
+    def sanitizer_reports(self):
+        """Lines of the log that report memory errors, UB, leaks or an MHD abort."""
+        try:
+            with open(self.log_path, "rb") as f:
+                text = f.read().decode("utf-8", "replace")
+        except OSError:
+            return []
+        return [l for l in text.splitlines() if any(m in l for m in self.SANITIZER_MARKS)]
+
+    def close_checked(self, graceful=True):
+        """Stops (SIGTERM unless graceful=False: SIGKILL), removes the directory, and raises
+        if the exit code was not 0 or the log reports sanitizer errors."""
+        code = None
+        if graceful and self.running():
+            code = self.stop()
+        else:
+            self.kill9()
+            graceful = False
+        reports = self.sanitizer_reports()
+        tail = self.log_tail(60)
+        self.close()
+        problems = []
+        if graceful and code != 0:
+            problems.append("exit code %s after SIGTERM" % code)
+        if reports:
+            problems.append("sanitizer/abort reports:\n  " + "\n  ".join(reports[:10]))
+        if problems:
+            raise ServerError("ordo (%s): %s\n---- log tail ----\n%s"
+                              % (self.dir, "; ".join(problems), tail))
+        return code
+
     def log_tail(self, lines=40):
         try:
             with open(self.log_path, "rb") as f:
@@ -204,7 +258,7 @@ class OrdoServer:
         _touch(self)
         hdrs = {}
         if token is _DEFAULT:
-            token = self.token
+            token = self.token if self.token is not None else self.generated_token
         if token is not None:
             hdrs["Authorization"] = "Bearer " + token
         data = None
@@ -480,7 +534,9 @@ class ServerTestCase(unittest.TestCase):
     @classmethod
     def tearDownClass(cls):
         if cls.srv is not None:
-            cls.srv.close()
+            srv, cls.srv = cls.srv, None
+            # A non-zero exit or a sanitizer report fails the class (reported as an error).
+            srv.close_checked(graceful=srv.running())
 
     def setUp(self):
         _touch(self.srv)

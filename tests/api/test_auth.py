@@ -102,21 +102,19 @@ class GeneratedTokenTest(unittest.TestCase):
 
     def test_generated_token_file(self):
         srv = OrdoServer(token=None)
-        try:
-            srv.start()
-            path = os.path.join(srv.dir, "admin.token")
-            self.assertTrue(os.path.exists(path), "expected %s" % path)
-            mode = stat.S_IMODE(os.stat(path).st_mode)
-            self.assertEqual(mode, 0o600, "admin.token mode %o" % mode)
-            with open(path) as f:
-                token = f.read().strip()
-            self.assertGreaterEqual(len(token), 16)
-            status, _, _ = srv.request("GET", "/v1/orders", token=token)
-            self.assertEqual(status, 200)
-            status, _, _ = srv.request("GET", "/v1/orders", token=None)
-            self.assertEqual(status, 401)
-        finally:
-            srv.close()
+        self.addCleanup(lambda: srv.close_checked(graceful=srv.running()))
+        srv.start()
+        path = os.path.join(srv.dir, "admin.token")
+        self.assertTrue(os.path.exists(path), "expected %s" % path)
+        mode = stat.S_IMODE(os.stat(path).st_mode)
+        self.assertEqual(mode, 0o600, "admin.token mode %o" % mode)
+        with open(path) as f:
+            token = f.read().strip()
+        self.assertGreaterEqual(len(token), 16)
+        status, _, _ = srv.request("GET", "/v1/orders", token=token)
+        self.assertEqual(status, 200)
+        status, _, _ = srv.request("GET", "/v1/orders", token=None)
+        self.assertEqual(status, 401)
 
 
 if __name__ == "__main__":

@@ -4,8 +4,10 @@ with its reservations, and the stock ledger agrees with the orders."""
 import collections
 import http.client
 import json
+import re
 import signal
 import socket
+import struct
 import threading
 import time
 import unittest
@@ -93,7 +95,7 @@ class CrashTest(unittest.TestCase):
     def setUp(self):
         self.srv = OrdoServer()
         self.srv.start()
-        self.addCleanup(self.srv.close)
+        self.addCleanup(lambda: self.srv.close_checked(graceful=self.srv.running()))
         s = self.srv
         s.put_warehouse("BJ", "北京市", "北京市", "朝阳区", priority=10)
         s.put_warehouse("GZ", "广东省", "广州市", "天河区", priority=20)
@@ -102,7 +104,10 @@ class CrashTest(unittest.TestCase):
             s.put_stock("BJ", sku, n // 2)
             s.put_stock("GZ", sku, n - n // 2)
 
-    def check_ledger(self, acked):
+    def check_ledger(self, acked, on_hand_range=None, strict=True):
+        """acked: [(request, 201 body)]. strict: reservations of each acknowledged order are
+        exactly what intake said (no later stock movement touched them). on_hand_range:
+        {sku: (lo, hi)} where on_hand may lie (default: exactly SKUS)."""
         s = self.srv
         all_orders = s.list_all_orders()
         by_no = {o["order_no"]: o for o in all_orders}
@@ -111,13 +116,20 @@ class CrashTest(unittest.TestCase):
             got = by_no.get(body["order_no"])
             self.assertIsNotNone(got, "acknowledged order %s lost" % body["order_no"])
             self.assertEqual(got["external_id"], order["external_id"])
-            self.assertEqual(got["status"], body["status"])
-            self.assertEqual(key(got["reservations"]), key(body["reservations"]),
-                             "reservations of %s changed across the crash" % body["order_no"])
-            self.assertEqual(got["items"], body["items"])
+            if strict:
+                self.assertEqual(got["status"], body["status"])
+                self.assertEqual(key(got["reservations"]), key(body["reservations"]),
+                                 "reservations of %s changed across the crash"
+                                 % body["order_no"])
+                self.assertEqual(got["items"], body["items"])
+            else:
+                self.assertEqual([(l["sku"], l["qty"]) for l in got["items"]],
+                                 [(l["sku"], l["qty"]) for l in body["items"]])
         for sku, on_hand in SKUS.items():
             st = s.stock(sku)
-            self.assertEqual(st["on_hand"], on_hand)
+            lo, hi = (on_hand_range or {}).get(sku, (on_hand, on_hand))
+            self.assertTrue(lo <= st["on_hand"] <= hi, "%s on_hand %d not in [%d, %d]"
+                            % (sku, st["on_hand"], lo, hi))
             held = sum(r["qty"] for o in all_orders for r in o["reservations"] if r["sku"] == sku)
             self.assertEqual(st["reserved"], held, "%s: stock reserved != sum over orders" % sku)
             self.assertLessEqual(st["reserved"], st["on_hand"], "oversold " + sku)
@@ -159,6 +171,83 @@ class CrashTest(unittest.TestCase):
         new = self.srv.post_order(make_order([("CR-B", 1)]))
         self.assertNotIn(new["order_no"], {b["order_no"] for _, b in acked})
         self.assertGreater(int(new["order_no"]), max(int(b["order_no"]) for _, b in acked))
+
+    def test_kill9_with_cancels_and_adjusts(self):
+        """Orders, cancellations (which hand stock to waiting orders) and adjusts all at once;
+        kill -9; the ledger still adds up and every acknowledged change is there."""
+        w = Writers(self.srv, n=3).start()
+        stop = threading.Event()
+        cancelled, adjusted, errors = [], [], []
+
+        def canceller():
+            conn, i = None, 0
+            while not stop.is_set():
+                with w.lock:
+                    victims = [b["order_no"] for _, b in w.acked[i:i + 1]]
+                if not victims:
+                    time.sleep(0.002)
+                    continue
+                i += 2  # every other acknowledged order
+                try:
+                    conn = conn or self.srv.connection(timeout=10)
+                    st, _, b = self.srv.request("POST", "/v1/orders/%s/cancel" % victims[0],
+                                                {"reason": "crash test"}, conn=conn)
+                except (OSError, http.client.HTTPException):
+                    conn = None
+                    if not self.srv.running():
+                        return
+                    continue
+                if st == 200:
+                    cancelled.append(victims[0])
+                else:
+                    errors.append((st, b))
+
+        def adjuster():
+            conn = None
+            while not stop.is_set():
+                try:
+                    conn = conn or self.srv.connection(timeout=10)
+                    st, _, b = self.srv.request("POST", "/v1/stock/BJ/CR-C/adjust",
+                                                {"delta": 1, "reason": "inbound"}, conn=conn)
+                except (OSError, http.client.HTTPException):
+                    conn = None
+                    if not self.srv.running():
+                        return
+                    continue
+                if st == 200:
+                    adjusted.append(b["on_hand"])
+                else:
+                    errors.append((st, b))
+
+        helpers = [threading.Thread(target=f, daemon=True) for f in (canceller, adjuster)]
+        for t in helpers:
+            t.start()
+        try:
+            wait_for(lambda: w.count() >= 60 and len(cancelled) >= 10 and len(adjusted) >= 10,
+                     30, 0.005, "orders, cancellations and adjusts to be acknowledged")
+        finally:
+            self.srv.kill9()
+            stop.set()
+            w.join()
+            for t in helpers:
+                t.join(30)
+        self.assertEqual(errors, [])
+        self.srv.start()
+        c_lo = SKUS["CR-C"] + len(adjusted)
+        all_orders = self.check_ledger(w.acked, {"CR-C": (c_lo, c_lo + 1)}, strict=False)
+        by_no = {o["order_no"]: o for o in all_orders}
+        for no in cancelled:
+            self.assertEqual(by_no[no]["status"], "cancelled", "acknowledged cancel lost")
+            self.assertEqual(by_no[no]["reservations"], [])
+        # Freed stock went to waiting orders: nothing is left available while someone waits.
+        for sku in SKUS:
+            st = self.srv.stock(sku)
+            waiting = [o for o in all_orders if o["status"] != "cancelled" and
+                       any(l["sku"] == sku and l["reserved_qty"] < l["qty"] for l in o["items"])
+                       and o["splittable"]]
+            if waiting:
+                self.assertEqual(st["available"], 0, "%s: %d available while %d splittable "
+                                 "orders wait" % (sku, st["available"], len(waiting)))
 
     def test_sigterm_mid_stream_exits_cleanly(self):
         w = Writers(self.srv, n=4).start()
@@ -218,13 +307,62 @@ class CrashTest(unittest.TestCase):
                 data += b" <" + repr(e).encode() + b">"
         finally:
             sock.close()
-        self.assertTrue(data.startswith(b"HTTP/1.1 201") or data.startswith(b"HTTP/1.0 201"),
-                        "in-flight request must finish after SIGTERM; got %r" % data[:200])
+        # The request began before the signal: it gets a complete answer, either processed
+        # (201) or refused cleanly as shutting down (503), never a dropped connection.
+        m = re.match(rb"HTTP/1\.[01] (\d{3}) ", data)
+        self.assertTrue(m, "in-flight request got no answer after SIGTERM: %r" % data[:200])
+        status = int(m.group(1))
+        self.assertIn(status, (201, 503), data[:300])
+        if status == 503:
+            self.assertIn(b"shutting_down", data)
         code = self.srv.stop()
         self.assertEqual(code, 0)
         self.srv.start()
-        self.assertEqual(self.srv.stock("CR-B")["reserved"], 2)
+        self.assertEqual(self.srv.stock("CR-B")["reserved"], 2 if status == 201 else 0,
+                         "the order exists exactly when it was acknowledged")
 
+    def test_sigterm_after_half_sent_headers(self):
+        # Seen once: MHD aborted ("Failed to remove listen FD from epoll set") when stopped
+        # right after such clients hung up. A few rounds make the race more likely to show.
+        for round_ in range(5):
+            socks = []
+            try:
+                for i in range(5):
+                    s = socket.create_connection(("127.0.0.1", self.srv.port), timeout=5)
+                    s.sendall(b"POST /v1/orders HTTP/1.1\r\nHost: x\r\nContent-Len")
+                    socks.append(s)
+                if round_ == 0:
+                    self.assertTrue(self.srv.healthy(), "half-sent headers block the server")
+            finally:
+                for s in socks:
+                    s.close()
+            self.assertEqual(self.srv.stop(), 0,
+                             "SIGTERM after clients left mid-headers (round %d)" % round_)
+            self.srv.start()
+
+    def test_sigterm_after_aborted_upload(self):
+        """A client that sent half a body and reset the connection has nothing in flight: a
+        graceful stop neither waits for it nor crashes.
+
+        (A client that closes politely (FIN) mid-body is not noticed by libmicrohttpd until
+        its connection timeout, so a stop then waits for the drain deadline; that costs time
+        but breaks nothing, and is not tested here.)"""
+        head = ("POST /v1/orders HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                "Authorization: Bearer %s\r\nContent-Type: application/json\r\n"
+                "Content-Length: 5000\r\n\r\n{\"channel\": " % self.srv.token).encode()
+        for _ in range(3):
+            s = socket.create_connection(("127.0.0.1", self.srv.port), timeout=5)
+            s.sendall(head)
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            s.close()  # RST
+        self.assertTrue(self.srv.healthy())
+        self.assertEqual(self.srv.order_count(), 0)
+        t0 = time.monotonic()
+        code = self.srv.stop()
+        took = time.monotonic() - t0
+        self.assertEqual(code, 0)
+        self.assertLess(took, 5.0, "graceful stop waited %.1f s for clients that had gone"
+                        % took)
 
 if __name__ == "__main__":
     unittest.main()

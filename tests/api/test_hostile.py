@@ -76,6 +76,15 @@ class HostileTest(ServerTestCase):
         s.put_stock("BJ", "H-1", 100)
         s.post_order(make_order([("H-1", 1)]))
 
+    @classmethod
+    def tearDownClass(cls):
+        # Abandoned uploads may keep a graceful stop waiting for its drain timeout; graceful
+        # shutdown is tested in test_crash, so do not spend that time here. Sanitizer
+        # reports in the log still fail the class.
+        if cls.srv is not None:
+            srv, cls.srv = cls.srv, None
+            srv.close_checked(graceful=False)
+
     def setUp(self):
         super().setUp()
         self.count0 = self.srv.order_count()
@@ -202,8 +211,8 @@ class HostileTest(ServerTestCase):
                 "Content-Length: %d\r\nConnection: close\r\n\r\n"
                 % (self.srv.token, len(text) + 100)).encode()
         # The body is shorter than announced and the client stops sending: the server must
-        # not hang forever or write the order. It may answer 4xx or just close.
-        status, data, err = raw_exchange(self.srv.port, head, [text], timeout=10)
+        # not hang or write the order. It may answer 4xx or just close.
+        status, data, err = raw_exchange(self.srv.port, head, [text], timeout=1.5)
         self.assertTrue(status is None or 400 <= status < 500, data[:300])
 
     # ---- encoding ------------------------------------------------------------------------

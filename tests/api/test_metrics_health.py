@@ -77,59 +77,53 @@ class MetricsHealthTest(ServerTestCase):
 class PersistenceTest(unittest.TestCase):
     def test_restart_keeps_everything(self):
         srv = OrdoServer()
-        try:
-            srv.start()
-            srv.put_warehouse("BJ", "北京市", "北京市", "朝阳区")
-            srv.put_sku("P-1", price=1234)
-            srv.put_stock("BJ", "P-1", 10, bin="Z-9")
-            o = srv.post_order(make_order([("P-1", 3)]))
-            c = srv.post_order(make_order([("P-1", 2)]))
-            srv.ok("POST", "/v1/orders/%s/cancel" % c["order_no"], {"reason": "x"})
-            events = srv.events(c["order_no"])
-            self.assertEqual(srv.stop(), 0, "SIGTERM exits 0")
-            srv.start()
-            self.assertEqual(srv.get_order(o["order_no"]), o)
-            self.assertEqual(srv.events(c["order_no"]), events)
-            self.assertEqual(srv.ok("GET", "/v1/skus/P-1")["price"], 1234)
-            st = srv.stock("P-1")
-            self.assertEqual((st["on_hand"], st["reserved"], st["available"]), (10, 3, 7))
-            self.assertEqual(st["warehouses"][0]["bin"], "Z-9")
-        finally:
-            srv.close()
+        self.addCleanup(lambda: srv.close_checked(graceful=srv.running()))
+        srv.start()
+        srv.put_warehouse("BJ", "北京市", "北京市", "朝阳区")
+        srv.put_sku("P-1", price=1234)
+        srv.put_stock("BJ", "P-1", 10, bin="Z-9")
+        o = srv.post_order(make_order([("P-1", 3)]))
+        c = srv.post_order(make_order([("P-1", 2)]))
+        srv.ok("POST", "/v1/orders/%s/cancel" % c["order_no"], {"reason": "x"})
+        events = srv.events(c["order_no"])
+        self.assertEqual(srv.stop(), 0, "SIGTERM exits 0")
+        srv.start()
+        self.assertEqual(srv.get_order(o["order_no"]), o)
+        self.assertEqual(srv.events(c["order_no"]), events)
+        self.assertEqual(srv.ok("GET", "/v1/skus/P-1")["price"], 1234)
+        st = srv.stock("P-1")
+        self.assertEqual((st["on_hand"], st["reserved"], st["available"]), (10, 3, 7))
+        self.assertEqual(st["warehouses"][0]["bin"], "Z-9")
 
 
 class DemoTest(unittest.TestCase):
     def test_demo_data(self):
         srv = OrdoServer(demo=True)
-        try:
-            srv.start()
-            sku = srv.ok("GET", "/v1/skus/MOONCAKE-6")
-            self.assertEqual(sku["sku"], "MOONCAKE-6")
-            st = srv.stock("MOONCAKE-6")
-            self.assertGreater(st["on_hand"], 0)
-            whs = [srv.ok("GET", "/v1/warehouses/" + w["warehouse"]) for w in st["warehouses"]]
-            self.assertGreaterEqual(len(whs), 1)
-            self.assertEqual(len({w["province"] for w in whs}), len(whs),
-                             "demo warehouses are in different provinces")
-            o = srv.post_order(make_order([("MOONCAKE-6", 2, sku["price"])]))
-            self.assertEqual(reserved_of(o), 2)
-            # A restart on the same database does not load the demo again.
-            srv.restart()
-            st2 = srv.stock("MOONCAKE-6")
-            self.assertEqual((st2["on_hand"], st2["reserved"]), (st["on_hand"], 2))
-            self.assertEqual(srv.get_order(o["order_no"])["status"], "pending_review")
-        finally:
-            srv.close()
+        self.addCleanup(lambda: srv.close_checked(graceful=srv.running()))
+        srv.start()
+        sku = srv.ok("GET", "/v1/skus/MOONCAKE-6")
+        self.assertEqual(sku["sku"], "MOONCAKE-6")
+        st = srv.stock("MOONCAKE-6")
+        self.assertGreater(st["on_hand"], 0)
+        whs = [srv.ok("GET", "/v1/warehouses/" + w["warehouse"]) for w in st["warehouses"]]
+        self.assertGreaterEqual(len(whs), 1)
+        self.assertEqual(len({w["province"] for w in whs}), len(whs),
+                         "demo warehouses are in different provinces")
+        o = srv.post_order(make_order([("MOONCAKE-6", 2, sku["price"])]))
+        self.assertEqual(reserved_of(o), 2)
+        # A restart on the same database does not load the demo again.
+        srv.restart()
+        st2 = srv.stock("MOONCAKE-6")
+        self.assertEqual((st2["on_hand"], st2["reserved"]), (st["on_hand"], 2))
+        self.assertEqual(srv.get_order(o["order_no"])["status"], "pending_review")
 
     def test_no_demo_is_empty(self):
         srv = OrdoServer(demo=False)
-        try:
-            srv.start()
-            status, _, _ = srv.request("GET", "/v1/skus/MOONCAKE-6")
-            self.assertEqual(status, 404)
-            self.assertEqual(srv.order_count(), 0)
-        finally:
-            srv.close()
+        self.addCleanup(lambda: srv.close_checked(graceful=srv.running()))
+        srv.start()
+        status, _, _ = srv.request("GET", "/v1/skus/MOONCAKE-6")
+        self.assertEqual(status, 404)
+        self.assertEqual(srv.order_count(), 0)
 
 
 if __name__ == "__main__":

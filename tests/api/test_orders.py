@@ -1,6 +1,6 @@
 """Order intake: the canonical order, the stored shape, validation (every problem at once)."""
 
-import copy
+import json
 import unittest
 
 from ordo_server import (ServerTestCase, make_order, parse_rfc3339, q, today_cst,
@@ -119,6 +119,13 @@ class IntakeTest(ServerTestCase):
             o = self.srv.post_order(make_order([("TEA-1", 1, 3000)], phone=phone))
             self.assertEqual(o["buyer"]["phone"], phone)
 
+    def test_json_with_charset_accepted(self):
+        order = make_order([("TEA-1", 1, 3000)])
+        resp = self.srv.request("POST", "/v1/orders",
+                                raw=json.dumps(order, ensure_ascii=False).encode("utf-8"),
+                                headers={"Content-Type": "application/json; charset=utf-8"})
+        self.assertStatus(resp, 201)
+
     def test_other_address(self):
         addr = {"province": "广东省", "city": "深圳市", "district": "南山区",
                 "detail": "科技园", "postal_code": "518057"}
@@ -188,17 +195,24 @@ class ValidationTest(ServerTestCase):
         order["items"][0]["qty"] = "1"
         order["items"][0]["unit_price"] = 10.5
         order["splittable"] = "yes"
-        order["shipping_fee"] = None
+        order["shipping_fee"] = "0"
         order["buyer"] = "王女士"
+        order["discounts"] = {"code": "X", "amount": 1}
         self.post_invalid(order, ("items[0].qty", "wrong_type"), "items[0].unit_price",
-                          ("splittable", "wrong_type"), "shipping_fee", "buyer")
+                          ("splittable", "wrong_type"), ("shipping_fee", "wrong_type"),
+                          ("buyer", "wrong_type"), ("discounts", "wrong_type"))
 
     def test_required_fields(self):
         order = make_order([("OK-1", 1)])
         for k in ("external_id", "channel", "items", "payment", "address"):
             del order[k]
-        self.post_invalid(order, ("external_id", "required"), ("channel", "required"),
-                          "items", "payment", "address")
+        body = self.post_invalid(order, ("external_id", "required"), ("channel", "required"),
+                                 ("items", "required"))
+        # A missing object may be reported as itself or as its required members.
+        fields = [e["field"] for e in body["errors"]]
+        for obj in ("payment", "address"):
+            self.assertTrue([f for f in fields if f == obj or f.startswith(obj + ".")],
+                            "%s not reported in %s" % (obj, fields))
 
     def test_required_nested(self):
         order = make_order([("OK-1", 1)])
@@ -260,10 +274,12 @@ class ValidationTest(ServerTestCase):
 
     def test_invalid_datetimes(self):
         for bad in ("2026-13-45T00:00:00+08:00", "2026-11-11 00:00:01", "2026-11-11T00:00:01",
-                    "", "2026-02-30T10:00:00Z"):
+                    "2026-02-30T10:00:00Z", "2026-11-11T25:00:00+08:00", "2026-11-11T00:00:01+8"):
             with self.subTest(placed_at=bad):
                 self.post_invalid(make_order([("OK-1", 1)], placed_at=bad),
                                   ("placed_at", "invalid_datetime"))
+        # An empty string may be reported as missing or as malformed.
+        self.post_invalid(make_order([("OK-1", 1)], placed_at=""), "placed_at")
         order = make_order([("OK-1", 1)])
         order["payment"]["paid_at"] = "11/11/2026"
         self.post_invalid(order, ("payment.paid_at", "invalid_datetime"))

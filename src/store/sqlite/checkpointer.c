@@ -70,6 +70,8 @@ static int on_wal_commit(void *arg, sqlite3 *db, const char *name, int frames) {
     c->frames = frames;
     if (!c->started) {
         c->started = pthread_create(&c->thread, NULL, checkpointer_main, c) == 0;
+        if (c->started)
+            pthread_setname_np(c->thread, "ordo-checkpoint");
         if (!c->started)
             log_warn("checkpointer: cannot start its thread");
     }

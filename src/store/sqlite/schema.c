@@ -48,7 +48,6 @@ const char *const sqlite_migrations[] = {
     "  sku TEXT NOT NULL, warehouse TEXT NOT NULL, qty INTEGER NOT NULL CHECK (qty <> 0),"
     "  kind TEXT NOT NULL, cause TEXT NOT NULL, at INTEGER NOT NULL);"
     "CREATE INDEX reservation_ledger_order ON reservation_ledger(order_id);"
-    "CREATE INDEX reservation_ledger_stock ON reservation_ledger(sku, warehouse, order_id);"
     "CREATE TABLE shortages ("
     "  order_id INTEGER NOT NULL, line_no INTEGER NOT NULL, sku TEXT NOT NULL,"
     "  missing INTEGER NOT NULL CHECK (missing > 0), since INTEGER NOT NULL,"

@@ -128,9 +128,10 @@ static const char *const sql_text[Q__COUNT] = {
     [Q_RES_OF_ORDER] = "SELECT order_id, line_no, sku, warehouse, sum(qty) FROM "
                        "reservation_ledger WHERE order_id = ?1 GROUP BY line_no, warehouse "
                        "HAVING sum(qty) > 0 ORDER BY line_no, warehouse",
-    [Q_RES_NEWEST] = "SELECT order_id, line_no, sku, warehouse, sum(qty) FROM reservation_ledger "
-                     "WHERE sku = ?2 AND warehouse = ?1 GROUP BY order_id, line_no "
-                     "HAVING sum(qty) > 0 ORDER BY order_id DESC, line_no DESC",
+    /* Built at first use from the lifecycle (see holders_sql): no index on (sku, warehouse)
+     * — it would dirty a random page per order line on every intake — so the search goes
+     * through the open orders, which the status index finds. */
+    [Q_RES_NEWEST] = NULL,
     [Q_ORDER_INSERT] = "INSERT INTO orders (order_no, channel, external_id, status, buyer_phone, "
                        "created_at, updated_at, payment_expires_at, splittable, province_code, "
                        "content_hash, doc) VALUES (?1,?2,?3,?4,?5,?6,?6,?7,?8,?9,?10,?11)",
@@ -196,12 +197,35 @@ static int fail(sq_t *s) {
     return STORE_ERROR;
 }
 
+/* Net holdings at one (warehouse, sku), newest order first. The orders that can hold stock
+ * are those in a state that holds it (from the lifecycle table): the status index finds
+ * them, the order index their ledger rows. Built once, from fixed words only. */
+static char holders_sql[1024];
+
+static void build_holders_sql(void) {
+    int len = snprintf(holders_sql, sizeof holders_sql,
+                       "SELECT l.order_id, l.line_no, l.sku, l.warehouse, sum(l.qty) AS net "
+                       "FROM orders o JOIN reservation_ledger l ON l.order_id = o.id "
+                       "WHERE l.warehouse = ?1 AND l.sku = ?2 AND o.status IN (");
+    const char *sep = "";
+    for (int st = 0; st < ORDER__STATUS_COUNT; st++) {
+        if (!lifecycle_holds_stock((order_status_t)st))
+            continue;
+        len += snprintf(holders_sql + len, sizeof holders_sql - (size_t)len, "%s'%s'", sep,
+                        order_status_name((order_status_t)st));
+        sep = ", ";
+    }
+    snprintf(holders_sql + len, sizeof holders_sql - (size_t)len,
+             ") GROUP BY l.order_id, l.line_no HAVING net > 0 "
+             "ORDER BY l.order_id DESC, l.line_no DESC");
+}
+
 /* The prepared statement for q, reset and unbound, ready for binding; NULL on error. */
 static sqlite3_stmt *stmt(sq_t *s, int q) {
     sqlite3_stmt *st = s->stmts[q];
     if (!st) {
-        if (sqlite3_prepare_v3(s->db, sql_text[q], -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) !=
-            SQLITE_OK) {
+        if (sqlite3_prepare_v3(s->db, q == Q_RES_NEWEST ? holders_sql : sql_text[q], -1,
+                               SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
             fail(s);
             return NULL;
         }
@@ -1210,6 +1234,7 @@ static sqlite3 *open_db(const char *path, store_mode_t mode, char *err, size_t e
  * the readers would contend for; ordo does not read them. */
 static void configure_sqlite(void) {
     sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    build_holders_sql();
 }
 
 store_t *store_open(const char *url, store_mode_t mode, char *err, size_t err_len) {
