@@ -5,57 +5,125 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/jsonw.h"
 #include "util/timefmt.h"
 
-static json_t *str_or_null(const char *s) {
-    return s ? json_string(s) : json_null();
+static void key_str(jsonw_t *w, const char *key, const char *value) {
+    jw_key(w, key);
+    jw_str(w, value);
 }
 
-static json_t *doc_json(const order_input_t *in) {
-    json_t *items = json_array();
-    for (int i = 0; i < in->n_lines; i++)
-        json_array_append_new(items, json_pack("{s:i, s:s, s:i, s:I}", "line", i + 1, "sku",
-                                               in->lines[i].sku, "qty", (int)in->lines[i].qty,
-                                               "unit_price", in->lines[i].unit_price_fen));
-    json_t *discounts = json_array();
-    for (int i = 0; i < in->n_discounts; i++)
-        json_array_append_new(discounts, json_pack("{s:s, s:I}", "code", in->discounts[i].code,
-                                                   "amount", in->discounts[i].amount_fen));
-    char placed[40], paid[40], day[16];
-    json_t *doc = json_pack(
-        "{s:s, s:s, s:s, s:{s:s, s:s}, s:{s:s, s:s, s:s, s:s, s:o, s:{s:i, s:i, s:i}}, "
-        "s:o, s:I, s:o, s:{s:I, s:I, s:I, s:I}, s:{s:s, s:o, s:o, s:I, s:o}, s:o, s:o, s:b, "
-        "s:o}",
-        "channel", channel_name(in->channel), "external_id", in->external_id, "placed_at",
-        rfc3339_format(in->placed_at_ms, placed, sizeof placed), "buyer", "name", in->buyer_name,
-        "phone", in->buyer_phone, "address", "province",
-        in->address.province_name ? in->address.province_name : in->address.province, "city",
-        in->address.city_name ? in->address.city_name : in->address.city, "district",
-        in->address.district_name ? in->address.district_name : in->address.district, "detail",
-        in->address.detail, "postal_code", str_or_null(in->address.postal_code), "division_codes",
-        "province", in->address.province_code, "city", in->address.city_code, "district",
-        in->address.district_code, "items", items, "shipping_fee", in->shipping_fee_fen,
-        "discounts", discounts, "amounts", "items", in->items_total_fen, "shipping",
-        in->shipping_fee_fen, "discounts", in->discounts_sum_fen, "total", in->total_fen, "payment",
-        "status", in->payment_status == PAYMENT_PAID ? "paid" : "pending", "method",
-        str_or_null(in->payment_method), "transaction_id", str_or_null(in->payment_transaction),
-        "amount", in->payment_amount_fen, "paid_at",
-        in->paid_at_ms ? json_string(rfc3339_format(in->paid_at_ms, paid, sizeof paid))
-                       : json_null(),
-        "remark", str_or_null(in->remark), "requested_delivery_date",
-        in->has_requested_delivery_date
-            ? json_string(date_format(in->requested_delivery_day, day, sizeof day))
-            : json_null(),
-        "splittable", in->splittable, "client_ip", str_or_null(in->client_ip));
-    if (doc && in->has_discount_total)
-        json_object_set_new(doc, "discount_total", json_integer(in->discount_total_fen));
-    return doc;
+static void key_int(jsonw_t *w, const char *key, int64_t value) {
+    jw_key(w, key);
+    jw_int(w, value);
 }
 
-static bool sha256_hex(const char *text, char hex[65]) {
+static void key_time(jsonw_t *w, const char *key, int64_t ms) {
+    char buf[40];
+    key_str(w, key, ms ? rfc3339_format(ms, buf, sizeof buf) : NULL);
+}
+
+static void write_order(jsonw_t *w, const order_input_t *in, const order_live_t *live) {
+    const address_t *a = &in->address;
+    char day[16];
+    jw_obj_begin(w);
+    key_str(w, "channel", channel_name(in->channel));
+    key_str(w, "external_id", in->external_id);
+    char placed[40];
+    key_str(w, "placed_at", rfc3339_format(in->placed_at_ms, placed, sizeof placed));
+    jw_key(w, "buyer");
+    jw_obj_begin(w);
+    key_str(w, "name", in->buyer_name);
+    key_str(w, "phone", in->buyer_phone);
+    jw_obj_end(w);
+    jw_key(w, "address");
+    jw_obj_begin(w);
+    key_str(w, "province", a->province_name ? a->province_name : a->province);
+    key_str(w, "city", a->city_name ? a->city_name : a->city);
+    key_str(w, "district", a->district_name ? a->district_name : a->district);
+    key_str(w, "detail", a->detail);
+    key_str(w, "postal_code", a->postal_code);
+    jw_key(w, "division_codes");
+    jw_obj_begin(w);
+    key_int(w, "province", a->province_code);
+    key_int(w, "city", a->city_code);
+    key_int(w, "district", a->district_code);
+    jw_obj_end(w);
+    jw_obj_end(w);
+    jw_key(w, "items");
+    jw_arr_begin(w);
+    for (int i = 0; i < in->n_lines; i++) {
+        jw_obj_begin(w);
+        key_int(w, "line", i + 1);
+        key_str(w, "sku", in->lines[i].sku);
+        key_int(w, "qty", in->lines[i].qty);
+        key_int(w, "unit_price", in->lines[i].unit_price_fen);
+        if (live)
+            key_int(w, "reserved_qty", live->line_reserved[i]);
+        jw_obj_end(w);
+    }
+    jw_arr_end(w);
+    key_int(w, "shipping_fee", in->shipping_fee_fen);
+    jw_key(w, "discounts");
+    jw_arr_begin(w);
+    for (int i = 0; i < in->n_discounts; i++) {
+        jw_obj_begin(w);
+        key_str(w, "code", in->discounts[i].code);
+        key_int(w, "amount", in->discounts[i].amount_fen);
+        jw_obj_end(w);
+    }
+    jw_arr_end(w);
+    if (in->has_discount_total)
+        key_int(w, "discount_total", in->discount_total_fen);
+    jw_key(w, "amounts");
+    jw_obj_begin(w);
+    key_int(w, "items", in->items_total_fen);
+    key_int(w, "shipping", in->shipping_fee_fen);
+    key_int(w, "discounts", in->discounts_sum_fen);
+    key_int(w, "total", in->total_fen);
+    jw_obj_end(w);
+    jw_key(w, "payment");
+    jw_obj_begin(w);
+    key_str(w, "status", in->payment_status == PAYMENT_PAID ? "paid" : "pending");
+    key_str(w, "method", in->payment_method);
+    key_str(w, "transaction_id", in->payment_transaction);
+    key_int(w, "amount", in->payment_amount_fen);
+    key_time(w, "paid_at", in->paid_at_ms);
+    jw_obj_end(w);
+    key_str(w, "remark", in->remark);
+    key_str(w, "requested_delivery_date",
+            in->has_requested_delivery_date
+                ? date_format(in->requested_delivery_day, day, sizeof day)
+                : NULL);
+    jw_key(w, "splittable");
+    jw_bool(w, in->splittable);
+    key_str(w, "client_ip", in->client_ip);
+    if (live) {
+        key_str(w, "order_no", live->order_no);
+        key_str(w, "status", live->status);
+        key_time(w, "created_at", live->created_at_ms);
+        key_time(w, "updated_at", live->updated_at_ms);
+        if (live->payment_expires_at_ms)
+            key_time(w, "payment_expires_at", live->payment_expires_at_ms);
+        jw_key(w, "reservations");
+        jw_raw_value(w, live->reservations_json, strlen(live->reservations_json));
+        jw_key(w, "exceptions");
+        jw_raw_value(w, live->exceptions_json, strlen(live->exceptions_json));
+    }
+    jw_obj_end(w);
+}
+
+char *order_doc_text(const order_input_t *in, const order_live_t *live, size_t *len_out) {
+    jsonw_t w;
+    jw_init(&w);
+    write_order(&w, in, live);
+    return jw_take(&w, len_out);
+}
+
+static bool sha256_hex(const char *text, size_t len, char hex[65]) {
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int md_len = 0;
-    if (!EVP_Digest(text, strlen(text), md, &md_len, EVP_sha256(), NULL) || md_len != 32)
+    if (!EVP_Digest(text, len, md, &md_len, EVP_sha256(), NULL) || md_len != 32)
         return false;
     static const char digits[] = "0123456789abcdef";
     for (unsigned i = 0; i < md_len; i++) {
@@ -66,15 +134,12 @@ static bool sha256_hex(const char *text, char hex[65]) {
     return true;
 }
 
-json_t *order_doc_build(order_input_t *in, char **text_out) {
-    *text_out = NULL;
-    json_t *doc = doc_json(in);
-    char *text = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
-    if (!text || !sha256_hex(text, in->content_hash)) {
+char *order_doc_build(order_input_t *in) {
+    size_t len = 0;
+    char *text = order_doc_text(in, NULL, &len);
+    if (text && !sha256_hex(text, len, in->content_hash)) {
         free(text);
-        json_decref(doc);
         return NULL;
     }
-    *text_out = text;
-    return doc;
+    return text;
 }

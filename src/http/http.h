@@ -46,6 +46,7 @@ typedef struct {
     const char *pattern; /* "/v1/orders/{}/cancel": {} matches one segment */
     http_handler_t handler;
     bool needs_body;
+    const char *location; /* for 201s: the created resource is at location + its identifier */
 } http_route_t;
 
 extern const http_route_t http_routes[];

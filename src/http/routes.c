@@ -178,21 +178,21 @@ static svc_op_t *verify_stock(http_req_t *q, svc_result_t *r) {
 }
 
 const http_route_t http_routes[] = {
-    {"PUT", "/v1/skus/{}", put_sku, true},
-    {"GET", "/v1/skus/{}", get_sku, false},
-    {"PUT", "/v1/warehouses/{}", put_warehouse, true},
-    {"GET", "/v1/warehouses/{}", get_warehouse, false},
-    {"GET", "/v1/stock/verify", verify_stock, false},
-    {"PUT", "/v1/stock/{}/{}", put_stock, true},
-    {"POST", "/v1/stock/{}/{}/adjust", adjust_stock, true},
-    {"GET", "/v1/stock/{}", get_stock, false},
-    {"POST", "/v1/orders", post_order, true},
-    {"GET", "/v1/orders", list_orders, false},
-    {"GET", "/v1/orders/{}", get_order, false},
-    {"GET", "/v1/orders/{}/events", get_order_events, false},
-    {"POST", "/v1/orders/{}/cancel", cancel_order, false},
-    {"GET", "/v1/exceptions", list_exceptions, false},
-    {"POST", "/v1/exceptions/{}/resolve", resolve_exception, false},
+    {"PUT", "/v1/skus/{}", put_sku, true, NULL},
+    {"GET", "/v1/skus/{}", get_sku, false, NULL},
+    {"PUT", "/v1/warehouses/{}", put_warehouse, true, NULL},
+    {"GET", "/v1/warehouses/{}", get_warehouse, false, NULL},
+    {"GET", "/v1/stock/verify", verify_stock, false, NULL},
+    {"PUT", "/v1/stock/{}/{}", put_stock, true, NULL},
+    {"POST", "/v1/stock/{}/{}/adjust", adjust_stock, true, NULL},
+    {"GET", "/v1/stock/{}", get_stock, false, NULL},
+    {"POST", "/v1/orders", post_order, true, "/v1/orders/"},
+    {"GET", "/v1/orders", list_orders, false, NULL},
+    {"GET", "/v1/orders/{}", get_order, false, NULL},
+    {"GET", "/v1/orders/{}/events", get_order_events, false, NULL},
+    {"POST", "/v1/orders/{}/cancel", cancel_order, false, NULL},
+    {"GET", "/v1/exceptions", list_exceptions, false, NULL},
+    {"POST", "/v1/exceptions/{}/resolve", resolve_exception, false, NULL},
 };
 
 const int http_routes_count = sizeof http_routes / sizeof http_routes[0];

@@ -110,6 +110,12 @@ static enum MHD_Result send_result(struct MHD_Connection *conn, svc_result_t *r,
                                    const char *location) {
     if (r->err != ORDO_E_OK)
         return send_problem(conn, r->err, r->detail, r->errors);
+    if (r->body_text) {
+        char *text = r->body_text; /* the response takes it */
+        r->body_text = NULL;
+        return send_bytes(conn, r->http_status, "application/json", text, r->body_len,
+                          r->http_status == 201 ? location : NULL);
+    }
     json_t *body = r->body ? r->body : json_object();
     enum MHD_Result ret = send_json(conn, r->http_status, body, "application/json",
                                     r->http_status == 201 ? location : NULL);
@@ -296,11 +302,10 @@ static enum MHD_Result dispatch(http_server_t *srv, req_ctx_t *ctx, struct MHD_C
 static enum MHD_Result finish_op(req_ctx_t *ctx, struct MHD_Connection *conn) {
     svc_op_t *op = ctx->op;
     svc_op_finish(op);
-    char location[96] = "";
-    json_t *no = op->result.body ? json_object_get(op->result.body, "order_no") : NULL;
-    if (no)
-        snprintf(location, sizeof location, "/v1/orders/%s", json_string_value(no));
-    enum MHD_Result ret = send_result(conn, &op->result, no ? location : NULL);
+    char location[128] = "";
+    if (ctx->route->location && op->result.created[0])
+        snprintf(location, sizeof location, "%s%s", ctx->route->location, op->result.created);
+    enum MHD_Result ret = send_result(conn, &op->result, location[0] ? location : NULL);
     svc_op_free(op);
     ctx->op = NULL;
     return ret;

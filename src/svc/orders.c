@@ -8,6 +8,7 @@
 #include "core/order_parse.h"
 #include "svc/allocation.h"
 #include "svc/timeline.h"
+#include "util/jsonw.h"
 #include "util/timefmt.h"
 
 /* ---- documents and views ---- */
@@ -142,11 +143,10 @@ static int next_order_no(app_t *app, store_t *s, int64_t now_ms, char out[32]) {
 typedef struct {
     svc_op_t op;
     order_input_t in;
-    json_t *doc;
     order_rec_t rec;
     alloc_job_t *job;
     json_t *exceptions;
-    char *doc_text; /* doc serialized before submission, off the writer thread */
+    char *doc_text; /* the stored form, written before submission, off the writer thread */
     bool replay;
     int64_t replay_id;
 } place_op_t;
@@ -263,7 +263,6 @@ static ordo_err_t place_run(store_t *s, svc_op_t *op) {
     rec->province_code = in->address.province_code;
     memcpy(rec->content_hash, in->content_hash, sizeof rec->content_hash);
     snprintf(rec->buyer_phone, sizeof rec->buyer_phone, "%s", in->phone_normalized);
-    rec->doc = p->doc;
     rec->doc_text = p->doc_text;
     if (s->vt->order_insert(s, rec) != STORE_OK)
         return ORDO_E_STORE;
@@ -338,19 +337,61 @@ static void place_finish(svc_op_t *op) {
         svc_ok(&op->result, 200, view);
         return;
     }
-    held_t held[ORDO_ORDER_LINES_MAX];
-    int n_held = 0;
-    for (int i = 0; i < p->job->n_allocs && n_held < ORDO_ORDER_LINES_MAX; i++) {
-        const reserve_alloc_t *a = &p->job->allocs[i];
-        held_t *h = &held[n_held++];
-        h->order_id = p->rec.id;
-        h->line_no = p->job->line_no[a->line];
-        snprintf(h->sku, sizeof h->sku, "%s", p->job->sku[a->line]);
-        snprintf(h->warehouse, sizeof h->warehouse, "%s", p->job->wh_codes[a->warehouse]);
-        h->qty = a->qty;
+    /* The 201 body, written as text from what the transaction decided. */
+    const alloc_job_t *job = p->job;
+    int64_t line_reserved[ORDO_ORDER_LINES_MAX];
+    for (int l = 0; l < job->n_lines; l++)
+        line_reserved[l] = job->got[l];
+    jsonw_t w;
+    jw_init(&w);
+    jw_arr_begin(&w);
+    for (int i = 0; i < job->n_allocs; i++) {
+        const reserve_alloc_t *a = &job->allocs[i];
+        bool seen = false; /* one row per (sku, warehouse), as order_view gives */
+        for (int j = 0; j < i && !seen; j++)
+            seen = job->allocs[j].warehouse == a->warehouse &&
+                   strcmp(job->sku[job->allocs[j].line], job->sku[a->line]) == 0;
+        if (seen)
+            continue;
+        int64_t qty = 0;
+        for (int j = i; j < job->n_allocs; j++)
+            if (job->allocs[j].warehouse == a->warehouse &&
+                strcmp(job->sku[job->allocs[j].line], job->sku[a->line]) == 0)
+                qty += job->allocs[j].qty;
+        jw_obj_begin(&w);
+        jw_key(&w, "sku");
+        jw_str(&w, job->sku[a->line]);
+        jw_key(&w, "warehouse");
+        jw_str(&w, job->wh_codes[a->warehouse]);
+        jw_key(&w, "qty");
+        jw_int(&w, qty);
+        jw_obj_end(&w);
+    }
+    jw_arr_end(&w);
+    char *reservations = jw_take(&w, NULL);
+    char *exceptions =
+        json_array_size(p->exceptions) ? json_dumps(p->exceptions, JSON_COMPACT) : strdup("[]");
+    order_live_t live = {.order_no = p->rec.order_no,
+                         .status = order_status_name(p->rec.status),
+                         .created_at_ms = p->rec.created_at_ms,
+                         .updated_at_ms = p->rec.updated_at_ms,
+                         .payment_expires_at_ms = p->rec.payment_expires_at_ms,
+                         .line_reserved = line_reserved,
+                         .reservations_json = reservations,
+                         .exceptions_json = exceptions};
+    size_t len = 0;
+    char *body = reservations && exceptions ? order_doc_text(&p->in, &live, &len) : NULL;
+    free(reservations);
+    free(exceptions);
+    if (!body) {
+        svc_fail(&op->result, ORDO_E_OVERLOADED, "out of memory writing the response");
+        return;
     }
     atomic_fetch_add(&op->app->orders_accepted, 1);
-    svc_ok(&op->result, 201, order_view(&p->rec, held, n_held, p->exceptions));
+    svc_ok(&op->result, 201, NULL);
+    op->result.body_text = body;
+    op->result.body_len = len;
+    snprintf(op->result.created, sizeof op->result.created, "%s", p->rec.order_no);
 }
 
 static void place_destroy(svc_op_t *op) {
@@ -359,7 +400,6 @@ static void place_destroy(svc_op_t *op) {
         alloc_job_clear(p->job);
     free(p->job);
     json_decref(p->exceptions);
-    json_decref(p->doc);
     free(p->doc_text);
     order_input_free(&p->in);
 }
@@ -417,7 +457,7 @@ svc_op_t *order_place_op(app_t *app, json_t *body, const char *actor, svc_result
         svc_op_free(&p->op);
         return NULL;
     }
-    p->doc = order_doc_build(&p->in, &p->doc_text);
+    p->doc_text = order_doc_build(&p->in);
     p->exceptions = json_array();
     p->job = calloc(1, sizeof *p->job);
     if (!p->doc_text || !p->exceptions || !p->job) {

@@ -8,6 +8,9 @@ void svc_result_init(svc_result_t *r) {
     r->err = ORDO_E_OK;
     r->http_status = 200;
     r->body = NULL;
+    r->body_text = NULL;
+    r->body_len = 0;
+    r->created[0] = '\0';
     r->detail[0] = '\0';
     r->errors = NULL;
 }
@@ -33,6 +36,8 @@ void svc_take_errors(svc_result_t *r, const field_errors_t *src) {
 void svc_result_clear(svc_result_t *r) {
     json_decref(r->body);
     r->body = NULL;
+    free(r->body_text);
+    r->body_text = NULL;
     free(r->errors);
     r->errors = NULL;
 }
@@ -45,6 +50,8 @@ ordo_err_t svc_fail(svc_result_t *r, ordo_err_t e, const char *fmt, ...) {
     va_end(ap);
     json_decref(r->body);
     r->body = NULL;
+    free(r->body_text);
+    r->body_text = NULL;
     return e;
 }
 

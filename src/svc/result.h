@@ -12,6 +12,9 @@ typedef struct {
     ordo_err_t err;
     int http_status; /* on success: 200 or 201 */
     json_t *body;    /* owned */
+    char *body_text; /* owned; when set, the body already serialized (takes precedence) */
+    size_t body_len;
+    char created[40]; /* on 201: the new resource's identifier (e.g. the order number) */
     char detail[256];
     field_errors_t *errors; /* NULL until the first field problem: most results have none */
 } svc_result_t;

@@ -668,7 +668,7 @@ static int sq_order_insert(store_t *base, order_rec_t *rec) {
     sqlite3_stmt *st = stmt(s, Q_ORDER_INSERT);
     if (!st)
         return STORE_ERROR;
-    char *doc = rec->doc_text ? NULL : json_dumps(rec->doc, JSON_COMPACT);
+    char *doc = rec->doc_text || !rec->doc ? NULL : json_dumps(rec->doc, JSON_COMPACT);
     if (!doc && !rec->doc_text)
         return STORE_ERROR;
     bind_text(st, 1, rec->order_no);
