@@ -9,6 +9,7 @@
 #include "core/order.h"
 #include "store/sqlite/checkpointer.h"
 #include "store/sqlite/schema.h"
+#include "store/sqlite/walbuf_vfs.h"
 #include "store/store.h"
 #include "util/timefmt.h"
 
@@ -1203,12 +1204,24 @@ static int migrate(sqlite3 *db, int *version, char *err, size_t err_len) {
     return 0;
 }
 
+/* SQLite's memory statistics take a global mutex on every allocation, which the writer and
+ * the readers would contend for; ordo does not read them. */
+static void configure_sqlite(void) {
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    walbuf_vfs_register();
+    build_holders_sql();
+}
+
 static sqlite3 *open_db(const char *path, store_mode_t mode, char *err, size_t err_len) {
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, configure_sqlite);
     sqlite3 *db = NULL;
     int flags = SQLITE_OPEN_NOMUTEX |
                 (mode == STORE_READ_ONLY ? SQLITE_OPEN_READONLY
                                          : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
-    if (sqlite3_open_v2(path, &db, flags, NULL) != SQLITE_OK) {
+    /* Writers gather each commit's WAL frames into one write (walbuf_vfs.h). */
+    const char *vfs = mode == STORE_READ_WRITE ? WALBUF_VFS_NAME : NULL;
+    if (sqlite3_open_v2(path, &db, flags, vfs) != SQLITE_OK) {
         snprintf(err, err_len, "cannot open %s: %s", path, db ? sqlite3_errmsg(db) : "no memory");
         sqlite3_close(db);
         return NULL;
@@ -1230,16 +1243,8 @@ static sqlite3 *open_db(const char *path, store_mode_t mode, char *err, size_t e
     return db;
 }
 
-/* SQLite's memory statistics take a global mutex on every allocation, which the writer and
- * the readers would contend for; ordo does not read them. */
-static void configure_sqlite(void) {
-    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
-    build_holders_sql();
-}
 
 store_t *store_open(const char *url, store_mode_t mode, char *err, size_t err_len) {
-    static pthread_once_t once = PTHREAD_ONCE_INIT;
-    pthread_once(&once, configure_sqlite);
     sqlite3 *db = open_db(url, mode, err, err_len);
     if (!db)
         return NULL;
