@@ -88,12 +88,18 @@ char *metrics_render(app_t *app, size_t *len) {
             "# HELP ordo_writer_commit_seconds_total Time spent in group commits.\n"
             "# TYPE ordo_writer_commit_seconds_total counter\n"
             "ordo_writer_commit_seconds_total %.6f\n"
+            "# HELP ordo_writer_syncs_total Log syncs that made groups durable.\n"
+            "# TYPE ordo_writer_syncs_total counter\nordo_writer_syncs_total %llu\n"
+            "# HELP ordo_writer_sync_seconds_total Time spent syncing the log.\n"
+            "# TYPE ordo_writer_sync_seconds_total counter\n"
+            "ordo_writer_sync_seconds_total %.6f\n"
             "# HELP ordo_writer_batch_max Largest group seen.\n"
             "# TYPE ordo_writer_batch_max gauge\nordo_writer_batch_max %llu\n"
             "# HELP ordo_writer_queue_depth Commands waiting for the writer.\n"
             "# TYPE ordo_writer_queue_depth gauge\nordo_writer_queue_depth %d\n",
             (unsigned long long)ws.commits, (unsigned long long)ws.commands,
             (unsigned long long)ws.failed_commits, (double)ws.commit_ns_total / 1e9,
+            (unsigned long long)ws.syncs, (double)ws.sync_ns_total / 1e9,
             (unsigned long long)ws.batch_max_seen, ws.queue_depth);
     fclose(f);
     *len = size;

@@ -207,6 +207,13 @@ typedef struct store_vtable {
     int (*exception_list)(store_t *s, const char *status, int limit, json_t **out);
 
     int (*count_orders)(store_t *s, int64_t *n);
+
+    /* Durability split from commit (optional; NULL when every commit is durable). After
+     * defer_sync returns STORE_OK, commits on this connection no longer wait for the disk,
+     * and a commit counts as durable only once a later sync() has returned STORE_OK. sync()
+     * may run on another thread while this connection keeps writing. */
+    int (*defer_sync)(store_t *s);
+    int (*sync)(store_t *s);
 } store_vtable_t;
 
 struct store {

@@ -1,51 +1,84 @@
 #include "svc/writer.h"
 
-#include "core/limits.h"
-
 #include <pthread.h>
 #include <stdlib.h>
 
+#include "core/limits.h"
 #include "util/log.h"
 #include "util/timefmt.h"
 
+/* Groups committed but not yet synced before the writer waits for the syncer. */
+#define PIPELINE_DEPTH 2
+
+/* One group: its commands, their results, and whether its transaction committed. */
+typedef struct batch {
+    struct batch *next;
+    write_cmd_t *cmds;
+    int n;
+    bool committed;
+    ordo_err_t results[];
+} batch_t;
+
 struct writer {
     store_t *store;
-    pthread_t thread;
+    bool deferred_sync; /* commits are made durable by the syncer thread */
+    pthread_t thread, syncer;
     pthread_mutex_t mu;
-    pthread_cond_t has_work;
+    pthread_cond_t has_work;     /* writer: commands queued */
+    pthread_cond_t has_unsynced; /* syncer: committed batches waiting for their sync */
     pthread_cond_t drained;
     write_cmd_t *head, *tail;
+    batch_t *unsynced_head, *unsynced_tail;
     int depth, queue_max, batch_max;
-    bool in_flight; /* a batch is taken but not yet completed */
-    bool stopping;
+    bool in_flight;   /* the writer holds a batch */
+    bool syncing;     /* the syncer holds batches */
+    bool stopping;    /* no new commands */
+    bool writer_done; /* the writer thread has finished the queue */
+    int unsynced;     /* batches committed and not yet acknowledged */
     writer_stats_t stats;
 };
 
-/* Runs one batch in one transaction. Returns the commit's result, applied to every command
- * that succeeded inside it. */
-static void run_batch(writer_t *w, write_cmd_t *batch, int n) {
-    ordo_err_t results[ORDO_WRITER_BATCH_MAX];
+/* Reports each command's outcome, in order. Runs on the writer or the syncer thread. */
+static void complete_batch(batch_t *b) {
+    int i = 0;
+    for (write_cmd_t *c = b->cmds, *next; c; c = next, i++) {
+        next = c->next; /* complete() may free c */
+        c->complete(c, b->committed ? b->results[i] : ORDO_E_STORE);
+    }
+    free(b);
+}
+
+/* Runs one batch in one transaction, each command in its own savepoint. */
+static void run_batch(writer_t *w, write_cmd_t *cmds, int n) {
+    batch_t *b = malloc(sizeof *b + sizeof(ordo_err_t) * (size_t)n);
+    if (!b) {
+        /* No memory to track the batch: fail it without touching the database. */
+        for (write_cmd_t *c = cmds, *next; c; c = next) {
+            next = c->next;
+            c->complete(c, ORDO_E_OVERLOADED);
+        }
+        return;
+    }
+    b->next = NULL;
+    b->cmds = cmds;
+    b->n = n;
     store_t *s = w->store;
     int64_t t0 = time_mono_ns();
     bool tx_ok = s->vt->begin(s) == STORE_OK;
     int i = 0;
-    for (write_cmd_t *c = batch; c; c = c->next, i++) {
-        if (!tx_ok) {
-            results[i] = ORDO_E_STORE;
+    for (write_cmd_t *c = cmds; c; c = c->next, i++) {
+        if (!tx_ok || s->vt->savepoint(s) != STORE_OK) {
+            b->results[i] = ORDO_E_STORE;
             continue;
         }
-        if (s->vt->savepoint(s) != STORE_OK) {
-            results[i] = ORDO_E_STORE;
-            continue;
-        }
-        results[i] = c->run(s, c);
+        b->results[i] = c->run(s, c);
         int rc =
-            results[i] == ORDO_E_OK ? s->vt->savepoint_release(s) : s->vt->savepoint_rollback(s);
-        if (rc != STORE_OK && results[i] == ORDO_E_OK)
-            results[i] = ORDO_E_STORE;
+            b->results[i] == ORDO_E_OK ? s->vt->savepoint_release(s) : s->vt->savepoint_rollback(s);
+        if (rc != STORE_OK && b->results[i] == ORDO_E_OK)
+            b->results[i] = ORDO_E_STORE;
     }
-    bool committed = tx_ok && s->vt->commit(s) == STORE_OK;
-    if (!committed) {
+    b->committed = tx_ok && s->vt->commit(s) == STORE_OK;
+    if (!b->committed) {
         log_error("group commit of %d commands failed: %s", n, s->vt->errmsg(s));
         if (tx_ok)
             s->vt->rollback(s);
@@ -56,27 +89,40 @@ static void run_batch(writer_t *w, write_cmd_t *batch, int n) {
     w->stats.commits++;
     w->stats.commands += (uint64_t)n;
     w->stats.commit_ns_total += dt;
-    if (!committed)
+    if (!b->committed)
         w->stats.failed_commits++;
     if ((uint64_t)n > w->stats.batch_max_seen)
         w->stats.batch_max_seen = (uint64_t)n;
-    pthread_mutex_unlock(&w->mu);
-
-    i = 0;
-    for (write_cmd_t *c = batch, *next; c; c = next, i++) {
-        next = c->next; /* complete() may free c */
-        ordo_err_t r = committed ? results[i] : ORDO_E_STORE;
-        c->complete(c, r);
+    bool defer = b->committed && w->deferred_sync;
+    if (defer) {
+        /* Written but not yet on disk: the syncer acknowledges it after its fsync, while
+         * this thread goes on with the next group. */
+        if (w->unsynced_tail)
+            w->unsynced_tail->next = b;
+        else
+            w->unsynced_head = b;
+        w->unsynced_tail = b;
+        w->unsynced++;
+        pthread_cond_signal(&w->has_unsynced);
     }
+    pthread_mutex_unlock(&w->mu);
+    if (!defer)
+        complete_batch(b);
 }
 
 static void *writer_main(void *arg) {
     writer_t *w = arg;
     for (;;) {
         pthread_mutex_lock(&w->mu);
-        while (!w->head && !w->stopping)
+        /* Stay at most one group ahead of the syncer: while it works, commands gather into
+         * a larger next group instead of many small commits, each rewriting the same hot
+         * pages. A full group goes at once. */
+        while (!w->stopping &&
+               (!w->head || (w->unsynced >= PIPELINE_DEPTH && w->depth < w->batch_max)))
             pthread_cond_wait(&w->has_work, &w->mu);
         if (!w->head && w->stopping) {
+            w->writer_done = true;
+            pthread_cond_broadcast(&w->has_unsynced);
             pthread_mutex_unlock(&w->mu);
             break;
         }
@@ -100,10 +146,53 @@ static void *writer_main(void *arg) {
 
         pthread_mutex_lock(&w->mu);
         w->in_flight = false;
-        if (!w->head)
-            pthread_cond_broadcast(&w->drained);
+        pthread_cond_broadcast(&w->drained);
         pthread_mutex_unlock(&w->mu);
     }
+    return NULL;
+}
+
+/* Makes every committed batch durable with one sync of the log, then acknowledges them in
+ * commit order. */
+static void *syncer_main(void *arg) {
+    writer_t *w = arg;
+    pthread_mutex_lock(&w->mu);
+    for (;;) {
+        while (!w->unsynced_head && !w->writer_done)
+            pthread_cond_wait(&w->has_unsynced, &w->mu);
+        if (!w->unsynced_head && w->writer_done)
+            break;
+        batch_t *list = w->unsynced_head;
+        w->unsynced_head = w->unsynced_tail = NULL;
+        w->syncing = true;
+        pthread_mutex_unlock(&w->mu);
+
+        int64_t t0 = time_mono_ns();
+        if (w->store->vt->sync(w->store) != STORE_OK) {
+            /* The kernel may have dropped the dirty pages: what is on disk is unknown, and
+             * retrying the sync can report success for lost data. Stop here; recovery on the
+             * next start replays the log up to its last durable commit. */
+            log_error("syncing the database log failed: %s; stopping",
+                      w->store->vt->errmsg(w->store));
+            abort();
+        }
+        int64_t dt = time_mono_ns() - t0;
+        int n_batches = 0;
+        for (batch_t *b = list, *next; b; b = next) {
+            next = b->next;
+            complete_batch(b);
+            n_batches++;
+        }
+
+        pthread_mutex_lock(&w->mu);
+        w->unsynced -= n_batches;
+        pthread_cond_signal(&w->has_work);
+        w->stats.syncs++;
+        w->stats.sync_ns_total += dt;
+        w->syncing = false;
+        pthread_cond_broadcast(&w->drained);
+    }
+    pthread_mutex_unlock(&w->mu);
     return NULL;
 }
 
@@ -114,14 +203,23 @@ writer_t *writer_start(store_t *s, int batch_max, int queue_max) {
     w->store = s;
     w->batch_max = batch_max > ORDO_WRITER_BATCH_MAX ? ORDO_WRITER_BATCH_MAX : batch_max;
     w->queue_max = queue_max;
+    w->deferred_sync = s->vt->defer_sync && s->vt->defer_sync(s) == STORE_OK;
     pthread_mutex_init(&w->mu, NULL);
     pthread_cond_init(&w->has_work, NULL);
+    pthread_cond_init(&w->has_unsynced, NULL);
     pthread_cond_init(&w->drained, NULL);
-    if (pthread_create(&w->thread, NULL, writer_main, w) == 0) {
-        pthread_setname_np(w->thread, "ordo-writer");
-    } else {
+    if (pthread_create(&w->thread, NULL, writer_main, w) != 0) {
         free(w);
         return NULL;
+    }
+    pthread_setname_np(w->thread, "ordo-writer");
+    if (w->deferred_sync) {
+        if (pthread_create(&w->syncer, NULL, syncer_main, w) != 0) {
+            /* Without a syncer nothing would be acknowledged: fall back to syncing commits. */
+            log_error("cannot start the syncer thread");
+            abort();
+        }
+        pthread_setname_np(w->syncer, "ordo-syncer");
     }
     return w;
 }
@@ -199,7 +297,7 @@ ordo_err_t writer_exec(writer_t *w, write_cmd_t *cmd) {
 
 void writer_flush(writer_t *w) {
     pthread_mutex_lock(&w->mu);
-    while (w->head || w->in_flight)
+    while (w->head || w->in_flight || w->unsynced_head || w->syncing)
         pthread_cond_wait(&w->drained, &w->mu);
     pthread_mutex_unlock(&w->mu);
 }
@@ -212,9 +310,12 @@ void writer_stop(writer_t *w) {
     pthread_cond_signal(&w->has_work);
     pthread_mutex_unlock(&w->mu);
     pthread_join(w->thread, NULL);
+    if (w->deferred_sync)
+        pthread_join(w->syncer, NULL);
     w->store->vt->close(w->store);
     pthread_mutex_destroy(&w->mu);
     pthread_cond_destroy(&w->has_work);
+    pthread_cond_destroy(&w->has_unsynced);
     pthread_cond_destroy(&w->drained);
     free(w);
 }

@@ -9,8 +9,10 @@
 
 /* Group commit. One thread owns the write connection and drains a queue of commands: it
  * opens one transaction, runs each waiting command inside its own savepoint (a failing
- * command rolls back alone), commits once — one fsync for the whole group — and only then
- * reports to each command's submitter. So "done with ORDO_E_OK" means durable. */
+ * command rolls back alone) and commits once. When the store can defer the sync of its log
+ * (SQLite), a second thread syncs — one fsync for every group committed since the last —
+ * and only then reports to each command's submitter, while the writer already runs the next
+ * group. Either way "done with ORDO_E_OK" means durable. */
 
 typedef struct write_cmd write_cmd_t;
 struct write_cmd {
@@ -29,6 +31,8 @@ typedef struct {
     uint64_t commits, commands, failed_commits;
     uint64_t batch_max_seen;
     int64_t commit_ns_total;
+    uint64_t syncs;
+    int64_t sync_ns_total;
     int queue_depth;
 } writer_stats_t;
 

@@ -5,6 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The WAL file format: a 32-byte file header, then frames of a 24-byte header and a page. */
+#define WAL_HEADER 32
+#define WAL_FRAME_HEADER 24
+
 /* A commit larger than this is written in several pieces; 4 MiB holds ~1000 frames. */
 #define BUF_MAX (4 * 1024 * 1024)
 
@@ -12,6 +16,7 @@ typedef struct {
     sqlite3_file base;  /* our methods */
     sqlite3_file *real; /* the underlying file, allocated right after this struct */
     bool is_wal;
+    bool commit_frame; /* the header just buffered closes a transaction */
     char *buf;
     sqlite3_int64 buf_offset; /* file offset of buf[0] */
     size_t buf_len, buf_cap;
@@ -50,6 +55,13 @@ static int wb_read(sqlite3_file *file, void *out, int amount, sqlite3_int64 offs
     return rc != SQLITE_OK ? rc : f->real->pMethods->xRead(f->real, out, amount, offset);
 }
 
+/* Writes through, after whatever is buffered (which lies at lower offsets). */
+static int write_through(wb_file_t *f, const void *data, int amount, sqlite3_int64 offset) {
+    int rc = flush(f);
+    f->commit_frame = false;
+    return rc != SQLITE_OK ? rc : f->real->pMethods->xWrite(f->real, data, amount, offset);
+}
+
 static int wb_write(sqlite3_file *file, const void *data, int amount, sqlite3_int64 offset) {
     wb_file_t *f = (wb_file_t *)file;
     if (!f->is_wal)
@@ -61,14 +73,14 @@ static int wb_write(sqlite3_file *file, const void *data, int amount, sqlite3_in
             return rc;
     }
     if ((size_t)amount > WRITE_PIECE) /* SQLite's own writes are a frame or a header */
-        return f->real->pMethods->xWrite(f->real, data, amount, offset);
+        return write_through(f, data, amount, offset);
     if (f->buf_len + (size_t)amount > f->buf_cap) {
         size_t cap = f->buf_cap ? f->buf_cap : 256 * 1024;
         while (cap < f->buf_len + (size_t)amount)
             cap *= 2;
         char *nb = realloc(f->buf, cap);
-        if (!nb) /* no memory for the buffer: write through */
-            return f->real->pMethods->xWrite(f->real, data, amount, offset);
+        if (!nb) /* no memory for the buffer */
+            return write_through(f, data, amount, offset);
         f->buf = nb;
         f->buf_cap = cap;
     }
@@ -76,6 +88,18 @@ static int wb_write(sqlite3_file *file, const void *data, int amount, sqlite3_in
         f->buf_offset = offset;
     memcpy(f->buf + f->buf_len, data, (size_t)amount);
     f->buf_len += (size_t)amount;
+    /* With synchronous=NORMAL no xSync ends a commit, yet other connections learn of its
+     * frames right after the last one is written. So the commit frame (a 24-byte frame
+     * header whose "database size after commit" field is set) and the page after it end
+     * the buffering. */
+    if (f->commit_frame) {
+        f->commit_frame = false;
+        return flush(f);
+    }
+    if (amount == WAL_FRAME_HEADER && offset >= WAL_HEADER) {
+        const unsigned char *h = data;
+        f->commit_frame = (h[4] | h[5] | h[6] | h[7]) != 0;
+    }
     return SQLITE_OK;
 }
 
