@@ -20,6 +20,9 @@
 #include "util/log.h"
 #include "util/timefmt.h"
 
+/* At shutdown, how long a request whose body is still arriving may take to complete. */
+#define READING_GRACE_MS 2000
+
 /* Past this much discarded body, stop reading and close: a client that keeps sending after
  * its body was refused is not one to keep serving. */
 #define DISCARD_MAX_BYTES (64 * 1024 * 1024)
@@ -31,8 +34,9 @@ struct http_server {
     size_t admin_token_len;
     char *openapi;
     size_t openapi_len;
-    atomic_int active;
-    atomic_bool stopping; /* set before quiescing: no new request may suspend after it */
+    atomic_int active;     /* requests begun (headers read) and not yet completed */
+    atomic_int processing; /* requests handed to the writer and not yet answered */
+    atomic_bool stopping;  /* set before quiescing: no new request may suspend after it */
     pthread_mutex_t mu;
     pthread_cond_t idle;
 };
@@ -284,6 +288,7 @@ static enum MHD_Result dispatch(http_server_t *srv, req_ctx_t *ctx, struct MHD_C
         op->notify = op_notify;
         op->notify_ctx = ctx;
         ctx->state = REQ_WAITING;
+        atomic_fetch_add(&srv->processing, 1);
         MHD_suspend_connection(conn);
         ordo_err_t e = svc_op_submit(op);
         if (e != ORDO_E_OK) {
@@ -308,6 +313,11 @@ static enum MHD_Result finish_op(req_ctx_t *ctx, struct MHD_Connection *conn) {
     enum MHD_Result ret = send_result(conn, &op->result, location[0] ? location : NULL);
     svc_op_free(op);
     ctx->op = NULL;
+    if (atomic_fetch_sub(&ctx->srv->processing, 1) == 1) {
+        pthread_mutex_lock(&ctx->srv->mu);
+        pthread_cond_broadcast(&ctx->srv->idle);
+        pthread_mutex_unlock(&ctx->srv->mu);
+    }
     return ret;
 }
 
@@ -483,13 +493,32 @@ void http_stop(http_server_t *srv, int timeout_ms) {
         deadline.tv_sec++;
         deadline.tv_nsec -= 1000000000L;
     }
+    /* Requests being processed are answered (once durable) within the full timeout. Requests
+     * still arriving get a short grace to finish sending and be answered (a 503 by now):
+     * a client that stalled mid-body must not hold the shutdown for long. */
+    int64_t reading_grace_until = time_mono_ns() + READING_GRACE_MS * 1000000LL;
     pthread_mutex_lock(&srv->mu);
-    while (atomic_load(&srv->active) > 0)
-        if (pthread_cond_timedwait(&srv->idle, &srv->mu, &deadline) != 0)
+    for (;;) {
+        int processing = atomic_load(&srv->processing), active = atomic_load(&srv->active);
+        if (processing == 0 && (active == 0 || time_mono_ns() >= reading_grace_until))
             break;
+        struct timespec step;
+        clock_gettime(CLOCK_REALTIME, &step);
+        step.tv_nsec += 50 * 1000000L; /* re-check the grace even without a wake-up */
+        if (step.tv_nsec >= 1000000000L) {
+            step.tv_sec++;
+            step.tv_nsec -= 1000000000L;
+        }
+        if (step.tv_sec > deadline.tv_sec ||
+            (step.tv_sec == deadline.tv_sec && step.tv_nsec > deadline.tv_nsec))
+            step = deadline;
+        if (pthread_cond_timedwait(&srv->idle, &srv->mu, &step) != 0 &&
+            (step.tv_sec == deadline.tv_sec && step.tv_nsec == deadline.tv_nsec))
+            break;
+    }
     pthread_mutex_unlock(&srv->mu);
-    if (atomic_load(&srv->active) > 0)
-        log_warn("stopping with %d requests unanswered", atomic_load(&srv->active));
+    if (atomic_load(&srv->processing) > 0)
+        log_warn("stopping with %d requests unanswered", atomic_load(&srv->processing));
     MHD_stop_daemon(srv->daemon);
     pthread_mutex_destroy(&srv->mu);
     pthread_cond_destroy(&srv->idle);

@@ -202,7 +202,7 @@ static int refill_order(store_t *s, int64_t order_id, const char *actor, int64_t
             char msg[160];
             snprintf(msg, sizeof msg, "%d units reserved after restock, %d still short", got,
                      still_short);
-            rc = timeline_note(s, order_id, actor, "stock", msg, now);
+            rc = timeline_note(s, order_id, rec.order_no, actor, "stock", msg, now);
         }
         if (rc == STORE_OK && still_short == 0) {
             int64_t exc = 0;
@@ -314,7 +314,7 @@ int alloc_take_back(store_t *s, const char *warehouse, const char *sku, int64_t 
             if (rc == STORE_OK)
                 rc = alloc_flag_short(s, rec.id, msg, now);
             if (rc == STORE_OK)
-                rc = timeline_note(s, rec.id, actor, "stock", msg, now);
+                rc = timeline_note(s, rec.id, rec.order_no, actor, "stock", msg, now);
             order_rec_clear(&rec);
         }
     }

@@ -42,7 +42,7 @@ static ordo_err_t resolve_run(store_t *s, svc_op_t *op) {
     order_rec_t rec = {0};
     rc = s->vt->order_get(s, 0, json_string_value(json_object_get(exc, "order_no")), &rec);
     if (rc == STORE_OK)
-        rc = timeline_note(s, rec.id, op->actor, "exception", msg, op->now_ms);
+        rc = timeline_note(s, rec.id, rec.order_no, op->actor, "exception", msg, op->now_ms);
     order_rec_clear(&rec);
     if (rc != STORE_OK) {
         json_decref(exc);

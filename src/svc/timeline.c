@@ -5,8 +5,42 @@
 
 #include <jansson.h>
 
-int timeline_note(store_t *s, int64_t order_id, const char *actor, const char *type,
-                  const char *reason, int64_t now) {
+/* Every timeline event is also an outbox message, in the same transaction: what the
+ * timeline shows is exactly what webhooks, notifications and live streams will be told. */
+static int append(store_t *s, const event_rec_t *e, const char *order_no) {
+    int rc = s->vt->event_append(s, e);
+    if (rc != STORE_OK)
+        return rc;
+    const char *from = e->from_status >= 0 ? order_status_name(e->from_status) : NULL;
+    const char *to = e->to_status >= 0 ? order_status_name(e->to_status) : NULL;
+    char *text = NULL;
+    if (!e->reason && !from && to) {
+        /* The hot path (every new order): fixed words and digits, nothing to escape. */
+        if (asprintf(&text,
+                     "{\"order_no\":\"%s\",\"type\":\"%s\",\"from\":null,\"to\":\"%s\","
+                     "\"reason\":null}",
+                     order_no, e->type, to) < 0)
+            return STORE_ERROR;
+    } else {
+        json_t *payload = json_pack(
+            "{s:s, s:s, s:o, s:o, s:o, s:s}", "order_no", order_no, "type", e->type, "from",
+            from ? json_string(from) : json_null(), "to", to ? json_string(to) : json_null(),
+            "reason", e->reason ? json_string(e->reason) : json_null(), "actor", e->actor);
+        text = payload ? json_dumps(payload, JSON_COMPACT) : NULL;
+        json_decref(payload);
+        if (!text)
+            return STORE_ERROR;
+    }
+    char topic[48];
+    snprintf(topic, sizeof topic, "order.%s",
+             e->from_status >= 0 && e->to_status >= 0 ? "status_changed" : e->type);
+    rc = s->vt->outbox_append(s, topic, e->order_id, text, e->at_ms);
+    free(text);
+    return rc;
+}
+
+int timeline_note(store_t *s, int64_t order_id, const char *order_no, const char *actor,
+                  const char *type, const char *reason, int64_t now) {
     event_rec_t e = {.order_id = order_id,
                      .at_ms = now,
                      .actor = actor,
@@ -14,7 +48,7 @@ int timeline_note(store_t *s, int64_t order_id, const char *actor, const char *t
                      .from_status = -1,
                      .to_status = -1,
                      .reason = reason};
-    return s->vt->event_append(s, &e);
+    return append(s, &e, order_no);
 }
 
 int timeline_transition(store_t *s, int64_t order_id, const char *order_no, const char *actor,
@@ -26,27 +60,5 @@ int timeline_transition(store_t *s, int64_t order_id, const char *order_no, cons
                      .from_status = from,
                      .to_status = (int)to,
                      .reason = reason};
-    int rc = s->vt->event_append(s, &e);
-    if (rc != STORE_OK)
-        return rc;
-    char *text = NULL;
-    if (!reason && from < 0) {
-        /* The hot path (every new order): fixed words and digits, nothing to escape. */
-        if (asprintf(&text, "{\"order_no\":\"%s\",\"from\":null,\"to\":\"%s\",\"reason\":null}",
-                     order_no, order_status_name(to)) < 0)
-            return STORE_ERROR;
-    } else {
-        json_t *payload =
-            json_pack("{s:s, s:o, s:s, s:o}", "order_no", order_no, "from",
-                      from < 0 ? json_null() : json_string(order_status_name(from)), "to",
-                      order_status_name(to), "reason", reason ? json_string(reason) : json_null());
-        text = payload ? json_dumps(payload, JSON_COMPACT) : NULL;
-        json_decref(payload);
-        if (!text)
-            return STORE_ERROR;
-    }
-    rc = s->vt->outbox_append(s, from < 0 ? "order.created" : "order.status_changed", order_id,
-                              text, now);
-    free(text);
-    return rc;
+    return append(s, &e, order_no);
 }

@@ -156,11 +156,14 @@ class CliTest(unittest.TestCase):
     def test_import_reads_standard_input_and_creates_the_database(self):
         db = os.path.join(self.dir, "fresh", "new.db")
         line = json.dumps(make_order([("ANY", 1)]), ensure_ascii=False)
-        r = run("import", "-", "--db", db, input=line + "\n")
+        rejects = os.path.join(self.dir, "stdin.rejects.jsonl")
+        r = run("import", "-", "--db", db, "--rejects", rejects, input=line + "\n")
         # A new database has no catalog: the line is rejected, precisely, not lost.
         self.assertEqual(r.returncode, 3, r.stdout + r.stderr)
         self.assertRegex(r.stdout, r"0 accepted, 0 duplicate, 1 rejected")
         self.assertTrue(os.path.exists(db))
+        with open(rejects, encoding="utf-8") as f:
+            self.assertEqual(json.loads(f.readline())["errors"][0]["code"], "unknown_sku")
 
     def test_order_show(self):
         self.srv.start()
