@@ -172,7 +172,7 @@ static svc_op_t *resolve_exception(http_req_t *q, svc_result_t *r) {
     return op;
 }
 
-static svc_op_t *verify_stock(http_req_t *q, svc_result_t *r) {
+static svc_op_t *verify_ledger(http_req_t *q, svc_result_t *r) {
     stock_verify(q->app, r);
     return NULL;
 }
@@ -182,7 +182,6 @@ const http_route_t http_routes[] = {
     {"GET", "/v1/skus/{}", get_sku, false, NULL},
     {"PUT", "/v1/warehouses/{}", put_warehouse, true, NULL},
     {"GET", "/v1/warehouses/{}", get_warehouse, false, NULL},
-    {"GET", "/v1/stock/verify", verify_stock, false, NULL},
     {"PUT", "/v1/stock/{}/{}", put_stock, true, NULL},
     {"POST", "/v1/stock/{}/{}/adjust", adjust_stock, true, NULL},
     {"GET", "/v1/stock/{}", get_stock, false, NULL},
@@ -192,6 +191,7 @@ const http_route_t http_routes[] = {
     {"GET", "/v1/orders/{}/events", get_order_events, false, NULL},
     {"POST", "/v1/orders/{}/cancel", cancel_order, false, NULL},
     {"GET", "/v1/exceptions", list_exceptions, false, NULL},
+    {"GET", "/v1/ledger/verify", verify_ledger, false, NULL},
     {"POST", "/v1/exceptions/{}/resolve", resolve_exception, false, NULL},
 };
 

@@ -191,7 +191,7 @@ class CliTest(unittest.TestCase):
         self.srv.put_stock("BJ", sku, 3)
         self.srv.adjust("BJ", sku, 5, "receipt")
         self.srv.put_stock("SH", sku, 4)
-        verify = self.srv.ok("GET", "/v1/stock/verify")
+        verify = self.srv.ok("GET", "/v1/ledger/verify")
         self.assertTrue(verify["consistent"], verify)
         self.assertEqual(self.srv.stop(), 0)
 

@@ -33,6 +33,7 @@ OPERATIONS = {
     ("/v1/orders/{order_no}/cancel", "post"): {"200", "401", "404", "409", "422"},
     ("/v1/exceptions", "get"): {"200", "401"},
     ("/v1/exceptions/{id}/resolve", "post"): {"200", "401", "404", "409"},
+    ("/v1/ledger/verify", "get"): {"200", "401"},
     ("/healthz", "get"): {"200"},
     ("/metrics", "get"): {"200"},
     ("/openapi.json", "get"): {"200"},
@@ -126,6 +127,17 @@ class OpenApiDocumentTest(unittest.TestCase):
                 self.assertTrue(codes <= set(op["responses"]),
                                 "%s %s responses lack %s" % (method.upper(), path,
                                                              sorted(codes - set(op["responses"]))))
+
+    def test_every_server_route_is_documented(self):
+        """The route table in src/http/routes.c and the document cannot drift apart."""
+        with open(os.path.join(REPO, "src", "http", "routes.c"), encoding="utf-8") as f:
+            routes = re.findall(r'\{"([A-Z]+)", "(/v1/[^"]*)", \w+,', f.read())
+        self.assertGreater(len(routes), 10)
+        documented = {(re.sub(r"\{[^}]+\}", "{}", path), method)
+                      for path, item in self.doc["paths"].items()
+                      for method in set(item) & HTTP_METHODS}
+        for method, path in routes:
+            self.assertIn((path, method.lower()), documented, "undocumented route")
 
     def test_no_undocumented_extras(self):
         """Every operation in the document is one the API offers (catches typos in paths)."""
