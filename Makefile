@@ -30,7 +30,7 @@ LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all test unit api bench format format-check clean run
+.PHONY: all test unit api bench format format-check clean run fuzz
 all: $(BUILD)/ordo
 
 $(BUILD)/obj/%.o: %.c
@@ -70,10 +70,25 @@ format-check:
 	clang-format --dry-run --Werror $$(git ls-files '*.c' '*.h')
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 
 # Builds and starts the server with the defaults (embedded SQLite under var/, demo data).
 run: $(BUILD)/ordo
 	$(BUILD)/ordo serve
+
+# libFuzzer targets (clang): `make fuzz FUZZ_SECONDS=300`. Seeds in fuzz/corpus/<target>/;
+# findings land in build-fuzz/. Not part of `make test` (it runs until the time is up).
+FUZZ_SECONDS ?= 60
+FUZZ_SRCS := $(filter src/core/% src/util/%,$(LIB_SRCS))
+fuzz: $(patsubst fuzz/fuzz_%.c,build-fuzz/fuzz_%,$(wildcard fuzz/fuzz_*.c))
+	@for t in $^; do name=$${t#build-fuzz/fuzz_}; mkdir -p build-fuzz/corpus-$$name; \
+	  echo "fuzzing $$name for $(FUZZ_SECONDS) s"; \
+	  $$t -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -artifact_prefix=build-fuzz/ \
+	      build-fuzz/corpus-$$name fuzz/corpus/$$name 2>&1 | tail -3 || exit 1; done
+
+build-fuzz/fuzz_%: fuzz/fuzz_%.c $(FUZZ_SRCS)
+	@mkdir -p $(dir $@)
+	clang -g -O1 -fsanitize=fuzzer,address,undefined -std=c17 -D_GNU_SOURCE -Isrc \
+	    $(PKG_CFLAGS) $^ $(PKG_LIBS) -lm -o $@
