@@ -22,6 +22,7 @@ typedef struct {
     const int64_t *line_reserved;  /* units held per line, n_lines entries */
     const char *reservations_json; /* [{sku, warehouse, qty}] already serialized */
     const char *exceptions_json;   /* [{...}] already serialized */
+    const char *holds_json;        /* [{...}] already serialized */
 } order_live_t;
 
 /* Writes the stored form (live NULL) or the API view. Returns malloc'd text (caller frees)

@@ -9,6 +9,7 @@
 #include "svc/exceptions.h"
 #include "svc/fields.h"
 #include "svc/orders.h"
+#include "svc/review.h"
 #include "svc/stock.h"
 #include "util/timefmt.h"
 
@@ -172,6 +173,97 @@ static svc_op_t *resolve_exception(http_req_t *q, svc_result_t *r) {
     return op;
 }
 
+static svc_op_t *place_hold(http_req_t *q, svc_result_t *r) {
+    return hold_place_op(q->app, q->params[0], q->body, q->actor, r);
+}
+
+static svc_op_t *release_hold(http_req_t *q, svc_result_t *r) {
+    char *end;
+    long long id = strtoll(q->params[1], &end, 10);
+    if (*end || id < 1) {
+        svc_fail(r, ORDO_E_NOT_FOUND, "no hold '%s'", q->params[1]);
+        return NULL;
+    }
+    const char *note = action_text(q, "note", false, r);
+    if (!note)
+        return NULL;
+    svc_op_t *op = hold_release_op(q->app, q->params[0], id, note, q->actor);
+    if (!op)
+        svc_fail(r, ORDO_E_OVERLOADED, "out of memory");
+    return op;
+}
+
+static svc_op_t *approve_order(http_req_t *q, svc_result_t *r) {
+    const char *note = action_text(q, "note", false, r);
+    if (!note)
+        return NULL;
+    svc_op_t *op = order_approve_op(q->app, q->params[0], note, q->actor);
+    if (!op)
+        svc_fail(r, ORDO_E_OVERLOADED, "out of memory");
+    return op;
+}
+
+static svc_op_t *reject_order(http_req_t *q, svc_result_t *r) {
+    const char *reason = action_text(q, "reason", true, r);
+    if (!reason)
+        return NULL;
+    svc_op_t *op = order_reject_op(q->app, q->params[0], reason, q->actor);
+    if (!op)
+        svc_fail(r, ORDO_E_OVERLOADED, "out of memory");
+    return op;
+}
+
+/* A non-negative amount in fen from the query string; -1 when absent. */
+static int64_t amount_param(http_req_t *q, const char *name, svc_result_t *r) {
+    const char *v = http_query(q, name);
+    if (!v)
+        return -1;
+    char *end;
+    long long n = strtoll(v, &end, 10);
+    if (*end || n < 0 || n > ORDO_MONEY_MAX_FEN) {
+        field_errors_add(svc_errors(r), name, "out_of_range",
+                         "%s must be an amount in fen, 0..%lld", name, ORDO_MONEY_MAX_FEN);
+        return -1;
+    }
+    return n;
+}
+
+static svc_op_t *get_review_queue(http_req_t *q, svc_result_t *r) {
+    review_filter_t f = {.channel = -1, .limit = ORDO_PAGE_DEFAULT};
+    f.reason = http_query(q, "reason");
+    const char *channel = http_query(q, "channel");
+    if (channel && (f.channel = channel_from_name(channel)) < 0)
+        field_errors_add(svc_errors(r), "channel", "unknown_channel", "no channel '%s'", channel);
+    f.min_total_fen = amount_param(q, "min_amount", r);
+    f.max_total_fen = amount_param(q, "max_amount", r);
+    const char *limit = http_query(q, "limit");
+    if (limit) {
+        char *end;
+        long n = strtol(limit, &end, 10);
+        if (*end || n < 1 || n > ORDO_PAGE_MAX)
+            field_errors_add(svc_errors(r), "limit", "out_of_range", "limit must be 1..%d",
+                             ORDO_PAGE_MAX);
+        else
+            f.limit = (int)n;
+    }
+    const char *cursor = http_query(q, "cursor");
+    if (cursor) {
+        char *end;
+        long long id = strtoll(cursor, &end, 10);
+        if (*end || id < 0)
+            field_errors_add(svc_errors(r), "cursor", "invalid_cursor",
+                             "cursor is not one this API gave");
+        else
+            f.after_id = id;
+    }
+    if (svc_error_count(r)) {
+        svc_fail(r, ORDO_E_VALIDATION, "invalid query parameters");
+        return NULL;
+    }
+    review_queue(q->app, &f, r);
+    return NULL;
+}
+
 static svc_op_t *verify_ledger(http_req_t *q, svc_result_t *r) {
     stock_verify(q->app, r);
     return NULL;
@@ -190,6 +282,11 @@ const http_route_t http_routes[] = {
     {"GET", "/v1/orders/{}", get_order, false, NULL},
     {"GET", "/v1/orders/{}/events", get_order_events, false, NULL},
     {"POST", "/v1/orders/{}/cancel", cancel_order, false, NULL},
+    {"POST", "/v1/orders/{}/holds", place_hold, true, NULL},
+    {"DELETE", "/v1/orders/{}/holds/{}", release_hold, false, NULL},
+    {"POST", "/v1/orders/{}/approve", approve_order, false, NULL},
+    {"POST", "/v1/orders/{}/reject", reject_order, false, NULL},
+    {"GET", "/v1/review/queue", get_review_queue, false, NULL},
     {"GET", "/v1/exceptions", list_exceptions, false, NULL},
     {"GET", "/v1/ledger/verify", verify_ledger, false, NULL},
     {"POST", "/v1/exceptions/{}/resolve", resolve_exception, false, NULL},

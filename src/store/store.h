@@ -109,6 +109,27 @@ typedef struct {
 } exception_rec_t;
 
 typedef struct {
+    int64_t order_id;
+    const char *reason;  /* snake_case code, e.g. address_incomplete, manual */
+    const char *rule_id; /* the rule that raised it, or NULL when placed by hand */
+    const char *message;
+    const char *detail_json; /* the values behind it, or NULL */
+    const char *owner;       /* may be NULL */
+    int64_t deadline_ms;     /* 0: none */
+    const char *auto_release; /* condition that releases it by itself, or NULL */
+    const char *actor;
+    int64_t at_ms;
+} hold_rec_t;
+
+typedef struct {
+    const char *reason; /* only orders with an open hold of this reason; NULL for any */
+    int channel;        /* -1 for any */
+    int64_t min_total_fen, max_total_fen; /* -1: unbounded */
+    int64_t after_id; /* cursor: only ids above this (oldest first) */
+    int limit;
+} review_filter_t;
+
+typedef struct {
     const char *status; /* NULL for any */
     int channel;        /* -1 for any */
     const char *exception_code;
@@ -207,6 +228,19 @@ typedef struct store_vtable {
     int (*exception_list)(store_t *s, const char *status, int limit, json_t **out);
 
     int (*count_orders)(store_t *s, int64_t *n);
+
+    int (*hold_open)(store_t *s, const hold_rec_t *h, int64_t *id);
+    /* Releases one open hold of the order; STORE_NOT_FOUND when the order has no such hold,
+     * STORE_CONFLICT when it is already released. */
+    int (*hold_release)(store_t *s, int64_t order_id, int64_t hold_id, const char *actor,
+                        const char *note, int64_t now_ms);
+    /* Releases every open hold of the order; *released (may be NULL) gets how many. */
+    int (*holds_release_all)(store_t *s, int64_t order_id, const char *actor, const char *note,
+                             int64_t now_ms, int *released);
+    int (*holds_of_order)(store_t *s, int64_t order_id, json_t **out);
+    int (*holds_open_count)(store_t *s, int64_t order_id, int *n);
+    /* Orders waiting for review, oldest first (caller frees like order_list). */
+    int (*review_queue)(store_t *s, const review_filter_t *f, order_rec_t **out, int *n);
 
     /* Durability split from commit (optional; NULL when every commit is durable). After
      * defer_sync returns STORE_OK, commits on this connection no longer wait for the disk,

@@ -13,7 +13,8 @@
 
 /* ---- documents and views ---- */
 
-json_t *order_view(const order_rec_t *rec, const held_t *held, int n_held, json_t *exceptions) {
+json_t *order_view(const order_rec_t *rec, const held_t *held, int n_held, json_t *exceptions,
+                   json_t *holds) {
     json_t *v = json_deep_copy(rec->doc);
     if (!v)
         return NULL;
@@ -62,6 +63,7 @@ json_t *order_view(const order_rec_t *rec, const held_t *held, int n_held, json_
         json_object_set_new(line, "reserved_qty", json_integer(got));
     }
     json_object_set_new(v, "exceptions", exceptions ? json_incref(exceptions) : json_array());
+    json_object_set_new(v, "holds", holds ? json_incref(holds) : json_array());
     return v;
 }
 
@@ -73,17 +75,20 @@ int order_load_view(store_t *s, int64_t id, const char *order_no, json_t **out) 
     if (rc != STORE_OK)
         return rc;
     held_t *held = malloc(sizeof(held_t) * VIEW_HELD_MAX);
-    json_t *exceptions = NULL;
+    json_t *exceptions = NULL, *holds = NULL;
     int n_held = 0;
     rc = held ? s->vt->reservations_of_order(s, rec.id, held, VIEW_HELD_MAX, &n_held) : STORE_ERROR;
     if (rc == STORE_OK)
         rc = s->vt->exceptions_of_order(s, rec.id, &exceptions);
+    if (rc == STORE_OK)
+        rc = s->vt->holds_of_order(s, rec.id, &holds);
     if (rc == STORE_OK) {
-        *out = order_view(&rec, held, n_held, exceptions);
+        *out = order_view(&rec, held, n_held, exceptions, holds);
         if (!*out)
             rc = STORE_ERROR;
     }
     json_decref(exceptions);
+    json_decref(holds);
     free(held);
     order_rec_clear(&rec);
     return rc;
@@ -378,7 +383,8 @@ static void place_finish(svc_op_t *op) {
                          .payment_expires_at_ms = p->rec.payment_expires_at_ms,
                          .line_reserved = line_reserved,
                          .reservations_json = reservations,
-                         .exceptions_json = exceptions};
+                         .exceptions_json = exceptions,
+                         .holds_json = "[]"};
     size_t len = 0;
     char *body = reservations && exceptions ? order_doc_text(&p->in, &live, &len) : NULL;
     free(reservations);
@@ -472,7 +478,7 @@ svc_op_t *order_place_op(app_t *app, json_t *body, const char *actor, svc_result
 
 /* Cancels rec inside the caller's transaction: gives back its stock, closes its stock_short
  * exception, records the move, and offers the freed stock to waiting orders. */
-static ordo_err_t cancel_in_tx(store_t *s, svc_op_t *op, order_rec_t *rec, const char *reason) {
+ordo_err_t order_cancel_in_tx(store_t *s, svc_op_t *op, order_rec_t *rec, const char *reason) {
     order_status_t to;
     if (!lifecycle_next(rec->status, ORDER_EV_CANCEL, &to))
         return svc_fail(&op->result, ORDO_E_ILLEGAL_TRANSITION,
@@ -489,6 +495,8 @@ static ordo_err_t cancel_in_tx(store_t *s, svc_op_t *op, order_rec_t *rec, const
         rc = s->vt->exception_find_open(s, rec->id, "stock_short", &exc);
     if (rc == STORE_OK && exc)
         rc = s->vt->exception_resolve(s, exc, op->actor, "order cancelled", op->now_ms);
+    if (rc == STORE_OK)
+        rc = s->vt->holds_release_all(s, rec->id, op->actor, "order cancelled", op->now_ms, NULL);
     if (rc == STORE_OK)
         rc = timeline_transition(s, rec->id, rec->order_no, op->actor, (int)rec->status, to, reason,
                                  op->now_ms);
@@ -516,12 +524,12 @@ static ordo_err_t cancel_run(store_t *s, svc_op_t *op) {
         return svc_fail(&op->result, ORDO_E_NOT_FOUND, "no order %s", c->order_no);
     if (rc != STORE_OK)
         return ORDO_E_STORE;
-    ordo_err_t e = cancel_in_tx(s, op, &rec, c->reason);
+    ordo_err_t e = order_cancel_in_tx(s, op, &rec, c->reason);
     order_rec_clear(&rec);
     return e;
 }
 
-static void view_finish(svc_op_t *op, const char *order_no) {
+void order_view_finish(svc_op_t *op, const char *order_no) {
     if (op->result.err != ORDO_E_OK)
         return;
     json_t *view = NULL;
@@ -533,7 +541,7 @@ static void view_finish(svc_op_t *op, const char *order_no) {
 }
 
 static void cancel_finish(svc_op_t *op) {
-    view_finish(op, ((cancel_op_t *)op)->order_no);
+    order_view_finish(op, ((cancel_op_t *)op)->order_no);
 }
 
 svc_op_t *order_cancel_op(app_t *app, const char *order_no, const char *reason, const char *actor) {
@@ -560,7 +568,7 @@ static ordo_err_t expiry_run(store_t *s, svc_op_t *op) {
         order_rec_t rec = {0};
         if (s->vt->order_get(s, ids[i], NULL, &rec) != STORE_OK)
             return ORDO_E_STORE;
-        ordo_err_t e = cancel_in_tx(s, op, &rec, "payment_timeout");
+        ordo_err_t e = order_cancel_in_tx(s, op, &rec, "payment_timeout");
         if (e == ORDO_E_OK) {
             char msg[160];
             snprintf(msg, sizeof msg,
@@ -647,13 +655,16 @@ void order_list(app_t *app, const order_filter_t *f, svc_result_t *r) {
     held_t *held = malloc(sizeof(held_t) * VIEW_HELD_MAX);
     for (int i = 0; i < n && rc == STORE_OK && held; i++) {
         int n_held = 0;
-        json_t *exceptions = NULL;
+        json_t *exceptions = NULL, *holds = NULL;
         rc = s->vt->reservations_of_order(s, recs[i].id, held, VIEW_HELD_MAX, &n_held);
         if (rc == STORE_OK)
             rc = s->vt->exceptions_of_order(s, recs[i].id, &exceptions);
         if (rc == STORE_OK)
-            json_array_append_new(items, order_view(&recs[i], held, n_held, exceptions));
+            rc = s->vt->holds_of_order(s, recs[i].id, &holds);
+        if (rc == STORE_OK)
+            json_array_append_new(items, order_view(&recs[i], held, n_held, exceptions, holds));
         json_decref(exceptions);
+        json_decref(holds);
     }
     s->vt->read_end(s);
     free(held);

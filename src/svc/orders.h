@@ -23,7 +23,15 @@ void order_events(app_t *app, const char *order_no, svc_result_t *r);
 void order_list(app_t *app, const order_filter_t *f, svc_result_t *r);
 
 /* Builds the API view of an order from its stored record and live state (borrowed). */
-json_t *order_view(const order_rec_t *rec, const held_t *held, int n_held, json_t *exceptions);
+json_t *order_view(const order_rec_t *rec, const held_t *held, int n_held, json_t *exceptions,
+                   json_t *holds);
+
+/* Inside a write: cancels rec (releasing its stock and holds, closing its stock_short
+ * exception, offering the freed stock to waiting orders) or fails op with 409. */
+ordo_err_t order_cancel_in_tx(store_t *s, svc_op_t *op, order_rec_t *rec, const char *reason);
+
+/* An op's finish hook for actions on one order: answers with the order as it now is. */
+void order_view_finish(svc_op_t *op, const char *order_no);
 
 /* Loads and builds the view of one order (by id, or by number when order_no is set). */
 int order_load_view(store_t *s, int64_t id, const char *order_no, json_t **out);

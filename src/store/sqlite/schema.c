@@ -66,6 +66,16 @@ const char *const sqlite_migrations[] = {
     "  created_at INTEGER NOT NULL, resolved_at INTEGER, resolved_by TEXT, note TEXT);"
     "CREATE INDEX exceptions_order ON exceptions(order_id, code);"
     "CREATE INDEX exceptions_status ON exceptions(status, id);",
+
+    /* 2: review holds — typed reasons an order may not move on, each with its owner,
+     * deadline, auto-release condition and who released it, when and why. */
+    "CREATE TABLE holds ("
+    "  id INTEGER PRIMARY KEY, order_id INTEGER NOT NULL, reason TEXT NOT NULL, rule_id TEXT,"
+    "  message TEXT NOT NULL, detail TEXT, owner TEXT, deadline INTEGER, auto_release TEXT,"
+    "  status TEXT NOT NULL DEFAULT 'open', created_at INTEGER NOT NULL,"
+    "  created_by TEXT NOT NULL, released_at INTEGER, released_by TEXT, release_note TEXT);"
+    "CREATE INDEX holds_order ON holds(order_id);"
+    "CREATE INDEX holds_open_reason ON holds(reason, order_id) WHERE status = 'open';",
 };
 
 const int sqlite_migrations_count = sizeof sqlite_migrations / sizeof sqlite_migrations[0];

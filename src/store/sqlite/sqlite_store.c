@@ -69,6 +69,12 @@ enum {
     Q_EXC_LIST_STATUS,
     Q_EXC_LIST_ALL,
     Q_COUNT_ORDERS,
+    Q_HOLD_OPEN,
+    Q_HOLD_RELEASE,
+    Q_HOLD_STATUS,
+    Q_HOLDS_RELEASE_ALL,
+    Q_HOLDS_OF_ORDER,
+    Q_HOLDS_OPEN_COUNT,
     Q__COUNT
 };
 
@@ -183,6 +189,20 @@ static const char *const sql_text[Q__COUNT] = {
     [Q_EXC_LIST_ALL] = "SELECT " EXC_COLS " FROM exceptions e JOIN orders o ON o.id = "
                        "e.order_id ORDER BY e.id DESC LIMIT ?2",
     [Q_COUNT_ORDERS] = "SELECT count(*) FROM orders",
+    [Q_HOLD_OPEN] =
+        "INSERT INTO holds (order_id, reason, rule_id, message, detail, owner, deadline, "
+        "auto_release, created_at, created_by) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)",
+    [Q_HOLD_RELEASE] = "UPDATE holds SET status = 'released', released_by = ?3, release_note = ?4, "
+                       "released_at = ?5 WHERE order_id = ?1 AND id = ?2 AND status = 'open'",
+    [Q_HOLD_STATUS] = "SELECT status FROM holds WHERE order_id = ?1 AND id = ?2",
+    [Q_HOLDS_RELEASE_ALL] = "UPDATE holds SET status = 'released', released_by = ?2, "
+                            "release_note = ?3, released_at = ?4 WHERE order_id = ?1 AND "
+                            "status = 'open'",
+    [Q_HOLDS_OF_ORDER] =
+        "SELECT id, reason, rule_id, message, detail, owner, deadline, auto_release, "
+        "status, created_at, created_by, released_at, released_by, release_note "
+        "FROM holds WHERE order_id = ?1 ORDER BY id",
+    [Q_HOLDS_OPEN_COUNT] = "SELECT count(*) FROM holds WHERE order_id = ?1 AND status = 'open'",
 };
 
 typedef struct {
@@ -798,6 +818,29 @@ static int sq_order_last_no(store_t *base, const char *prefix, char out[32]) {
     return rc == SQLITE_ROW ? STORE_OK : fail(s);
 }
 
+/* Collects the rows of a prepared order query (ORDER_COLS) into a new array. */
+static int collect_orders(sq_t *s, sqlite3_stmt *st, int limit, order_rec_t **out, int *n) {
+    order_rec_t *recs = calloc((size_t)(limit > 0 ? limit : 1), sizeof *recs);
+    int count = 0, rc = SQLITE_DONE;
+    while (recs && count < limit && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (read_order(st, &recs[count]) != STORE_OK)
+            break;
+        count++;
+    }
+    int result = STORE_OK;
+    if (!recs || (count < limit && rc != SQLITE_DONE)) {
+        result = fail(s);
+        for (int i = 0; recs && i < count; i++)
+            order_rec_clear(&recs[i]);
+        free(recs);
+        recs = NULL;
+        count = 0;
+    }
+    *out = recs;
+    *n = count;
+    return result;
+}
+
 static int sq_order_list(store_t *base, const order_filter_t *f, order_rec_t **out, int *n) {
     sq_t *s = SQ(base);
     /* Filters combine freely, so this one statement is built per call — from fixed
@@ -841,26 +884,9 @@ static int sq_order_list(store_t *base, const order_filter_t *f, order_rec_t **o
     sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":before"), f->before_id);
     sqlite3_bind_int(st, sqlite3_bind_parameter_index(st, ":limit"), f->limit);
 
-    order_rec_t *recs = calloc((size_t)(f->limit > 0 ? f->limit : 1), sizeof *recs);
-    int count = 0, rc;
-    while (recs && count < f->limit && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (read_order(st, &recs[count]) != STORE_OK)
-            break;
-        count++;
-    }
-    int result = STORE_OK;
-    if (!recs || (count < f->limit && rc != SQLITE_DONE)) {
-        result = fail(s);
-        for (int i = 0; recs && i < count; i++)
-            order_rec_clear(&recs[i]);
-        free(recs);
-        recs = NULL;
-        count = 0;
-    }
+    int rc = collect_orders(s, st, f->limit, out, n);
     sqlite3_finalize(st);
-    *out = recs;
-    *n = count;
-    return result;
+    return rc;
 }
 
 static int sq_orders_payment_expired(store_t *base, int64_t now, int64_t *ids, int max, int *n) {
@@ -1100,6 +1126,157 @@ static int sq_exception_list(store_t *base, const char *status, int limit, json_
     return exception_rows(s, st, out);
 }
 
+/* ---- holds ---- */
+
+static int sq_hold_open(store_t *base, const hold_rec_t *h, int64_t *id) {
+    sq_t *s = SQ(base);
+    sqlite3_stmt *st = stmt(s, Q_HOLD_OPEN);
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, h->order_id);
+    bind_text(st, 2, h->reason);
+    bind_text(st, 3, h->rule_id);
+    bind_text(st, 4, h->message);
+    bind_text(st, 5, h->detail_json);
+    bind_text(st, 6, h->owner);
+    if (h->deadline_ms)
+        sqlite3_bind_int64(st, 7, h->deadline_ms);
+    bind_text(st, 8, h->auto_release);
+    sqlite3_bind_int64(st, 9, h->at_ms);
+    bind_text(st, 10, h->actor);
+    int rc = exec_step(s, st);
+    if (rc == STORE_OK && id)
+        *id = sqlite3_last_insert_rowid(s->db);
+    return rc;
+}
+
+static int sq_hold_release(store_t *base, int64_t order_id, int64_t hold_id, const char *actor,
+                           const char *note, int64_t now) {
+    sq_t *s = SQ(base);
+    sqlite3_stmt *st = stmt(s, Q_HOLD_RELEASE);
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, order_id);
+    sqlite3_bind_int64(st, 2, hold_id);
+    bind_text(st, 3, actor);
+    bind_text(st, 4, note);
+    sqlite3_bind_int64(st, 5, now);
+    int rc = guarded(s, st);
+    if (rc != STORE_CONFLICT)
+        return rc;
+    /* Nothing changed: no such hold, or no longer open. */
+    st = stmt(s, Q_HOLD_STATUS);
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, order_id);
+    sqlite3_bind_int64(st, 2, hold_id);
+    int step = sqlite3_step(st);
+    done(st);
+    if (step == SQLITE_DONE)
+        return STORE_NOT_FOUND;
+    return step == SQLITE_ROW ? STORE_CONFLICT : fail(s);
+}
+
+static int sq_holds_release_all(store_t *base, int64_t order_id, const char *actor,
+                                const char *note, int64_t now, int *released) {
+    sq_t *s = SQ(base);
+    sqlite3_stmt *st = stmt(s, Q_HOLDS_RELEASE_ALL);
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, order_id);
+    bind_text(st, 2, actor);
+    bind_text(st, 3, note);
+    sqlite3_bind_int64(st, 4, now);
+    int rc = exec_step(s, st);
+    if (released)
+        *released = rc == STORE_OK ? sqlite3_changes(s->db) : 0;
+    return rc;
+}
+
+static json_t *json_or_null(sqlite3_stmt *st, int i) {
+    if (sqlite3_column_type(st, i) == SQLITE_NULL)
+        return json_null();
+    json_t *v = json_loads(col_text(st, i), JSON_DECODE_ANY, NULL);
+    return v ? v : json_null();
+}
+
+static int sq_holds_of_order(store_t *base, int64_t order_id, json_t **out) {
+    sq_t *s = SQ(base);
+    sqlite3_stmt *st = stmt(s, Q_HOLDS_OF_ORDER);
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, order_id);
+    json_t *arr = json_array();
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        json_array_append_new(
+            arr, json_pack("{s:I, s:s, s:o, s:s, s:o, s:o, s:o, s:o, s:s, s:o, s:s, s:o, s:o, s:o}",
+                           "id", sqlite3_column_int64(st, 0), "reason", col_text(st, 1), "rule_id",
+                           text_or_null(st, 2), "message", col_text(st, 3), "detail",
+                           json_or_null(st, 4), "owner", text_or_null(st, 5), "deadline",
+                           time_or_null(st, 6), "auto_release", text_or_null(st, 7), "status",
+                           col_text(st, 8), "created_at", time_or_null(st, 9), "created_by",
+                           col_text(st, 10), "released_at", time_or_null(st, 11), "released_by",
+                           text_or_null(st, 12), "release_note", text_or_null(st, 13)));
+    done(st);
+    if (rc != SQLITE_DONE) {
+        json_decref(arr);
+        return fail(s);
+    }
+    *out = arr;
+    return STORE_OK;
+}
+
+static int sq_holds_open_count(store_t *base, int64_t order_id, int *n) {
+    sq_t *s = SQ(base);
+    sqlite3_stmt *st = stmt(s, Q_HOLDS_OPEN_COUNT);
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, order_id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *n = sqlite3_column_int(st, 0);
+    done(st);
+    return rc == SQLITE_ROW ? STORE_OK : fail(s);
+}
+
+static int sq_review_queue(store_t *base, const review_filter_t *f, order_rec_t **out, int *n) {
+    sq_t *s = SQ(base);
+    /* Built from fixed fragments only; every value is bound. */
+    char sql[1024];
+    int len = snprintf(sql, sizeof sql,
+                       "SELECT " ORDER_COLS " FROM orders o WHERE status = 'pending_review'");
+    if (f->channel >= 0)
+        len += snprintf(sql + len, sizeof sql - len, " AND channel = :channel");
+    if (f->reason)
+        len += snprintf(sql + len, sizeof sql - len,
+                        " AND EXISTS (SELECT 1 FROM holds h WHERE h.order_id = o.id AND "
+                        "h.status = 'open' AND h.reason = :reason)");
+    if (f->min_total_fen >= 0)
+        len += snprintf(sql + len, sizeof sql - len,
+                        " AND json_extract(doc, '$.amounts.total') >= :min");
+    if (f->max_total_fen >= 0)
+        len += snprintf(sql + len, sizeof sql - len,
+                        " AND json_extract(doc, '$.amounts.total') <= :max");
+    snprintf(sql + len, sizeof sql - len, " AND id > :after ORDER BY id LIMIT :limit");
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return fail(s);
+    if (f->channel >= 0)
+        sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":channel"),
+                          channel_name((channel_t)f->channel), -1, SQLITE_STATIC);
+    if (f->reason)
+        sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":reason"), f->reason, -1,
+                          SQLITE_STATIC);
+    sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":min"), f->min_total_fen);
+    sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":max"), f->max_total_fen);
+    sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":after"), f->after_id);
+    sqlite3_bind_int(st, sqlite3_bind_parameter_index(st, ":limit"), f->limit);
+    int rc = collect_orders(s, st, f->limit, out, n);
+    sqlite3_finalize(st);
+    return rc;
+}
+
 static int sq_count_orders(store_t *base, int64_t *n) {
     sq_t *s = SQ(base);
     sqlite3_stmt *st = stmt(s, Q_COUNT_ORDERS);
@@ -1193,6 +1370,12 @@ static const store_vtable_t sqlite_vtable = {
     .exceptions_of_order = sq_exceptions_of_order,
     .exception_list = sq_exception_list,
     .count_orders = sq_count_orders,
+    .hold_open = sq_hold_open,
+    .hold_release = sq_hold_release,
+    .holds_release_all = sq_holds_release_all,
+    .holds_of_order = sq_holds_of_order,
+    .holds_open_count = sq_holds_open_count,
+    .review_queue = sq_review_queue,
 };
 
 static int exec_sql(sqlite3 *db, const char *sql, char *err, size_t err_len) {
