@@ -188,9 +188,10 @@ if ! skipped fsync; then
 fi
 
 # ---------------------------------------------------------------------------------------
-# 2. HTTP intake: unique valid orders posted by wrk; 201 means durable.
-run_wrk() { # CONNECTIONS SECONDS RUN_ID
-    local out="$TMP/wrk-$3.txt"
+# 2. HTTP intake: unique valid orders posted by wrk; 201 means durable. First with the
+#    default review rules (every paid order evaluated), then with none.
+run_wrk() { # CONNECTIONS SECONDS RUN_ID [LABEL]
+    local out="$TMP/wrk-$3.txt" label=${4:-c$1}
     say "-- wrk -t$THREADS -c$1 -d${2}s -s bench/post_order.lua (POST /v1/orders)"
     # In the background and waited for, so that a signal to this script is handled at once.
     BENCH_RUN_ID=$3 wrk -t"$THREADS" -c"$1" -d"${2}s" --timeout 10s \
@@ -207,7 +208,7 @@ run_wrk() { # CONNECTIONS SECONDS RUN_ID
     local line
     while IFS= read -r line; do
         case $line in
-        orders:* | non-201:* | latency:*) SUMMARY+=("c$1 $line") ;;
+        orders:* | non-201:* | latency:*) SUMMARY+=("$label $line") ;;
         esac
     done <"$out"
 }
@@ -225,6 +226,11 @@ if ! skipped http; then
             run_wrk "$CONNS" "$DURATION" a
             say ""
             run_wrk "$HIGH_CONNS" "$SHORT_DURATION" b
+            # The same load with the review rule set emptied: what the automatic review costs.
+            say ""
+            if api PUT /v1/review/rules '{"rules": []}'; then
+                run_wrk "$CONNS" "$DURATION" c "c$CONNS-no-rules"
+            fi
             say "bench.db before shutdown: $(db_size "$TMP/bench.db")"
         fi
         stop_server

@@ -111,6 +111,8 @@ static void write_order(jsonw_t *w, const order_input_t *in, const order_live_t 
         jw_raw_value(w, live->exceptions_json, strlen(live->exceptions_json));
         jw_key(w, "holds");
         jw_raw_value(w, live->holds_json, strlen(live->holds_json));
+        jw_key(w, "review");
+        jw_raw_value(w, live->review_json, strlen(live->review_json));
     }
     jw_obj_end(w);
 }

@@ -23,6 +23,7 @@ typedef struct {
     const char *reservations_json; /* [{sku, warehouse, qty}] already serialized */
     const char *exceptions_json;   /* [{...}] already serialized */
     const char *holds_json;        /* [{...}] already serialized */
+    const char *review_json;       /* the automatic review's evaluation, or "null" */
 } order_live_t;
 
 /* Writes the stored form (live NULL) or the API view. Returns malloc'd text (caller frees)

@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "core/rules_internal.h"
+#include "util/jsonw.h"
+#include "util/timefmt.h"
 
 static const char *const TYPE_NAMES[RULE__TYPE_COUNT] = {
     [RULE_ADDRESS_PRECISION] = "address_precision",
@@ -685,4 +687,84 @@ json_t *rules_result_to_json(const rules_result_t *r) {
         return NULL;
     }
     return j;
+}
+
+/* ---- the same documents as text, for the writer thread's hot path ---- */
+
+static void values_text(jsonw_t *w, const rule_eval_t *ev) {
+    jw_obj_begin(w);
+    for (int i = 0; i < ev->n_values; i++) {
+        const rules_value_t *v = &ev->values[i];
+        jw_key(w, v->name);
+        if (v->kind == RULES_VALUE_INT)
+            jw_int(w, v->i);
+        else if (v->kind == RULES_VALUE_BOOL)
+            jw_bool(w, v->i != 0);
+        else
+            jw_str(w, v->text);
+    }
+    jw_obj_end(w);
+}
+
+char *rules_values_text(const rule_eval_t *ev) {
+    jsonw_t w;
+    jw_init(&w);
+    values_text(&w, ev);
+    return jw_take(&w, NULL);
+}
+
+char *rules_result_text(const rules_result_t *r, int64_t evaluated_at_ms, int64_t ruleset_version,
+                        size_t *len_out) {
+    jsonw_t w;
+    jw_init(&w);
+    jw_obj_begin(&w);
+    jw_key(&w, "passed");
+    jw_bool(&w, rules_result_passed(r));
+    jw_key(&w, "reasons");
+    jw_arr_begin(&w);
+    for (int i = 0; i < r->n; i++) {
+        const rule_eval_t *ev = &r->rules[i];
+        if (ev->outcome != RULE_OUTCOME_HIT)
+            continue;
+        bool seen = false;
+        for (int k = 0; k < i && !seen; k++)
+            seen = r->rules[k].outcome == RULE_OUTCOME_HIT &&
+                   strcmp(r->rules[k].reason, ev->reason) == 0;
+        if (!seen)
+            jw_str(&w, ev->reason);
+    }
+    jw_arr_end(&w);
+    jw_key(&w, "rules");
+    jw_arr_begin(&w);
+    for (int i = 0; i < r->n; i++) {
+        const rule_eval_t *ev = &r->rules[i];
+        jw_obj_begin(&w);
+        jw_key(&w, "rule_id");
+        jw_str(&w, ev->rule_id);
+        jw_key(&w, "type");
+        jw_str(&w, rule_type_name(ev->type));
+        jw_key(&w, "outcome");
+        jw_str(&w, rule_outcome_name(ev->outcome));
+        jw_key(&w, "reason");
+        jw_str(&w, ev->reason);
+        if (ev->outcome == RULE_OUTCOME_SKIPPED) {
+            jw_key(&w, "skipped_because");
+            jw_str(&w, ev->skipped_because);
+        }
+        if (ev->outcome == RULE_OUTCOME_HIT) {
+            jw_key(&w, "message");
+            jw_str(&w, ev->message);
+            jw_key(&w, "values");
+            values_text(&w, ev);
+        }
+        jw_obj_end(&w);
+    }
+    jw_arr_end(&w);
+    char at[40];
+    jw_key(&w, "evaluated_at");
+    jw_str(&w, rfc3339_format(evaluated_at_ms, at, sizeof at));
+    jw_key(&w, "ruleset_version");
+    jw_int(&w, ruleset_version);
+    jw_obj_end(&w);
+    return jw_take(&w, len_out);
 }

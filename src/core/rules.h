@@ -224,6 +224,15 @@ bool rules_result_passed(const rules_result_t *r);
  * NULL when out of memory. */
 json_t *rules_result_to_json(const rules_result_t *r);
 
+/* The document rules_result_to_json builds, plus "evaluated_at" and "ruleset_version",
+ * written as text in one pass (no tree): what intake stores for every order. Caller frees;
+ * NULL when out of memory. */
+char *rules_result_text(const rules_result_t *r, int64_t evaluated_at_ms, int64_t ruleset_version,
+                        size_t *len_out);
+
+/* One hit's values as a JSON object's text ({"detail_chars": 4, "min": 6}). Caller frees. */
+char *rules_values_text(const rule_eval_t *ev);
+
 /* Frees the outcomes and leaves r zeroed, ready for reuse. */
 void rules_result_free(rules_result_t *r);
 

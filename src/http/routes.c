@@ -5,6 +5,7 @@
 
 #include "core/lifecycle.h"
 #include "http/http.h"
+#include "svc/auto_review.h"
 #include "svc/catalog.h"
 #include "svc/exceptions.h"
 #include "svc/fields.h"
@@ -264,6 +265,15 @@ static svc_op_t *get_review_queue(http_req_t *q, svc_result_t *r) {
     return NULL;
 }
 
+static svc_op_t *get_review_rules(http_req_t *q, svc_result_t *r) {
+    review_rules_get(q->app, r);
+    return NULL;
+}
+
+static svc_op_t *put_review_rules(http_req_t *q, svc_result_t *r) {
+    return review_rules_put_op(q->app, q->body, q->actor, r);
+}
+
 static svc_op_t *verify_ledger(http_req_t *q, svc_result_t *r) {
     stock_verify(q->app, r);
     return NULL;
@@ -287,6 +297,8 @@ const http_route_t http_routes[] = {
     {"POST", "/v1/orders/{}/approve", approve_order, false, NULL},
     {"POST", "/v1/orders/{}/reject", reject_order, false, NULL},
     {"GET", "/v1/review/queue", get_review_queue, false, NULL},
+    {"GET", "/v1/review/rules", get_review_rules, false, NULL},
+    {"PUT", "/v1/review/rules", put_review_rules, true, NULL},
     {"GET", "/v1/exceptions", list_exceptions, false, NULL},
     {"GET", "/v1/ledger/verify", verify_ledger, false, NULL},
     {"POST", "/v1/exceptions/{}/resolve", resolve_exception, false, NULL},

@@ -79,8 +79,12 @@ typedef struct {
     int32_t province_code;
     char content_hash[65];
     char buyer_phone[24]; /* normalized digits, for search; set on insert only */
-    json_t *doc;          /* the normalized canonical order, owned */
-    const char *doc_text; /* on insert: doc already serialized (borrowed), or NULL */
+    /* On insert only, for velocity counts: */
+    int64_t placed_at_ms;
+    const char *address_key; /* may be NULL */
+    const char *client_ip;   /* canonical text, may be NULL */
+    json_t *doc;             /* the normalized canonical order, owned */
+    const char *doc_text;    /* on insert: doc already serialized (borrowed), or NULL */
 } order_rec_t;
 
 typedef struct {
@@ -113,9 +117,9 @@ typedef struct {
     const char *reason;  /* snake_case code, e.g. address_incomplete, manual */
     const char *rule_id; /* the rule that raised it, or NULL when placed by hand */
     const char *message;
-    const char *detail_json; /* the values behind it, or NULL */
-    const char *owner;       /* may be NULL */
-    int64_t deadline_ms;     /* 0: none */
+    const char *detail_json;  /* the values behind it, or NULL */
+    const char *owner;        /* may be NULL */
+    int64_t deadline_ms;      /* 0: none */
     const char *auto_release; /* condition that releases it by itself, or NULL */
     const char *actor;
     int64_t at_ms;
@@ -125,7 +129,7 @@ typedef struct {
     const char *reason; /* only orders with an open hold of this reason; NULL for any */
     int channel;        /* -1 for any */
     int64_t min_total_fen, max_total_fen; /* -1: unbounded */
-    int64_t after_id; /* cursor: only ids above this (oldest first) */
+    int64_t after_id;                     /* cursor: only ids above this (oldest first) */
     int limit;
 } review_filter_t;
 
@@ -241,6 +245,26 @@ typedef struct store_vtable {
     int (*holds_open_count)(store_t *s, int64_t order_id, int *n);
     /* Orders waiting for review, oldest first (caller frees like order_list). */
     int (*review_queue)(store_t *s, const review_filter_t *f, order_rec_t **out, int *n);
+    /* Releases the order's open holds with this auto-release condition. */
+    int (*holds_release_auto)(store_t *s, int64_t order_id, const char *condition,
+                              const char *actor, const char *note, int64_t now_ms, int *released);
+
+    /* The review rule set: its version and JSON text (caller frees *json_text);
+     * STORE_NOT_FOUND when none was ever stored. */
+    int (*rules_get)(store_t *s, int64_t *version, char **json_text, json_t **meta);
+    /* Stores a new rule set; *version gets its number. */
+    int (*rules_put)(store_t *s, const char *json_text, const char *actor, int64_t now_ms,
+                     int64_t *version);
+    int (*rules_version)(store_t *s, int64_t *version); /* 0 when none stored */
+    /* Orders with this key (kind: 0 phone, 1 address key, 2 client IP) placed in
+     * (from_ms, to_ms], counted up to cap at most. */
+    int (*velocity_count)(store_t *s, int kind, const char *key, int64_t from_ms, int64_t to_ms,
+                          int64_t cap, int64_t *n);
+    int (*phone_has_orders)(store_t *s, const char *phone, bool *any);
+    int (*evaluation_append)(store_t *s, int64_t order_id, int64_t at_ms, int64_t version,
+                             bool passed, const char *result_json);
+    /* The latest evaluation of the order, or json null when it was never evaluated. */
+    int (*evaluation_latest)(store_t *s, int64_t order_id, json_t **out);
 
     /* Durability split from commit (optional; NULL when every commit is durable). After
      * defer_sync returns STORE_OK, commits on this connection no longer wait for the disk,

@@ -184,6 +184,31 @@ static void job_free_skus(alloc_job_t *job) {
     alloc_job_clear(job);
 }
 
+/* The order is whole again: its automatic stock hold ends, and if nothing else holds an
+ * order waiting in review, it moves on as the rules would have let it at intake. */
+static int release_stock_holds(store_t *s, order_rec_t *rec, int64_t now) {
+    int released = 0, open = 0;
+    int rc = s->vt->holds_release_auto(s, rec->id, "stock_reserved", "rules",
+                                       "stock reserved after restock", now, &released);
+    if (rc != STORE_OK || released == 0)
+        return rc;
+    rc = timeline_note(s, rec->id, rec->order_no, "rules", "hold",
+                       "stock hold released: every unit is reserved", now);
+    if (rc == STORE_OK)
+        rc = s->vt->holds_open_count(s, rec->id, &open);
+    order_status_t to;
+    if (rc == STORE_OK && open == 0 && rec->status == ORDER_PENDING_REVIEW &&
+        lifecycle_next(rec->status, ORDER_EV_APPROVE, &to)) {
+        rc = s->vt->order_set_status(s, rec->id, to, now);
+        if (rc == STORE_OK)
+            rc = timeline_transition(s, rec->id, rec->order_no, "rules", (int)rec->status, to,
+                                     "stock reserved; nothing else holds the order", now);
+        if (rc == STORE_OK)
+            rec->status = to;
+    }
+    return rc;
+}
+
 /* Tries to make one waiting order whole (or less short). */
 static int refill_order(store_t *s, int64_t order_id, const char *actor, int64_t now) {
     alloc_job_t *job = calloc(1, sizeof *job);
@@ -209,6 +234,8 @@ static int refill_order(store_t *s, int64_t order_id, const char *actor, int64_t
             rc = s->vt->exception_find_open(s, order_id, "stock_short", &exc);
             if (rc == STORE_OK && exc)
                 rc = s->vt->exception_resolve(s, exc, actor, "stock reserved after restock", now);
+            if (rc == STORE_OK)
+                rc = release_stock_holds(s, &rec, now);
         }
     }
     order_rec_clear(&rec);

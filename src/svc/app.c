@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/limits.h"
+#include "svc/auto_review.h"
 #include "util/file.h"
 
 /* Every reader connection ever opened, so app_close can close those of threads that are gone
@@ -62,6 +63,11 @@ app_t *app_open(const char *db_url, char *err, size_t err_len) {
     if (!app->phones)
         goto fail;
 
+    app->review = review_state_new();
+    if (!app->review) {
+        snprintf(err, err_len, "out of memory");
+        goto fail;
+    }
     store_t *s = store_open(db_url, STORE_READ_WRITE, err, err_len);
     if (!s)
         goto fail;
@@ -73,6 +79,7 @@ app_t *app_open(const char *db_url, char *err, size_t err_len) {
     }
     return app;
 fail:
+    review_state_free(app->review);
     divisions_free(app->divisions);
     phone_plan_free(app->phones);
     free(app);
@@ -92,6 +99,7 @@ void app_close(app_t *app) {
     readers = NULL;
     pthread_mutex_unlock(&readers_mu);
     thread_reader = NULL;
+    review_state_free(app->review);
     divisions_free(app->divisions);
     phone_plan_free(app->phones);
     free(app);

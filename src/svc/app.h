@@ -19,6 +19,9 @@ typedef struct {
     int64_t payment_hold_ms;
     int node_id; /* 0..99, distinguishes order numbers of nodes sharing one database */
 
+    /* Automatic review's cached rule set: touched only on the writer thread. */
+    struct review_state *review;
+
     /* Order-number generator state: touched only on the writer thread. */
     int64_t order_no_second;
     int32_t order_no_seq;

@@ -7,6 +7,7 @@
 #include "core/order_doc.h"
 #include "core/order_parse.h"
 #include "svc/allocation.h"
+#include "svc/auto_review.h"
 #include "svc/timeline.h"
 #include "util/jsonw.h"
 #include "util/timefmt.h"
@@ -14,7 +15,7 @@
 /* ---- documents and views ---- */
 
 json_t *order_view(const order_rec_t *rec, const held_t *held, int n_held, json_t *exceptions,
-                   json_t *holds) {
+                   json_t *holds, json_t *review) {
     json_t *v = json_deep_copy(rec->doc);
     if (!v)
         return NULL;
@@ -64,6 +65,7 @@ json_t *order_view(const order_rec_t *rec, const held_t *held, int n_held, json_
     }
     json_object_set_new(v, "exceptions", exceptions ? json_incref(exceptions) : json_array());
     json_object_set_new(v, "holds", holds ? json_incref(holds) : json_array());
+    json_object_set_new(v, "review", review ? json_incref(review) : json_null());
     return v;
 }
 
@@ -75,20 +77,23 @@ int order_load_view(store_t *s, int64_t id, const char *order_no, json_t **out) 
     if (rc != STORE_OK)
         return rc;
     held_t *held = malloc(sizeof(held_t) * VIEW_HELD_MAX);
-    json_t *exceptions = NULL, *holds = NULL;
+    json_t *exceptions = NULL, *holds = NULL, *review = NULL;
     int n_held = 0;
     rc = held ? s->vt->reservations_of_order(s, rec.id, held, VIEW_HELD_MAX, &n_held) : STORE_ERROR;
     if (rc == STORE_OK)
         rc = s->vt->exceptions_of_order(s, rec.id, &exceptions);
     if (rc == STORE_OK)
         rc = s->vt->holds_of_order(s, rec.id, &holds);
+    if (rc == STORE_OK)
+        rc = s->vt->evaluation_latest(s, rec.id, &review);
     if (rc == STORE_OK) {
-        *out = order_view(&rec, held, n_held, exceptions, holds);
+        *out = order_view(&rec, held, n_held, exceptions, holds, review);
         if (!*out)
             rc = STORE_ERROR;
     }
     json_decref(exceptions);
     json_decref(holds);
+    json_decref(review);
     free(held);
     order_rec_clear(&rec);
     return rc;
@@ -152,6 +157,11 @@ typedef struct {
     alloc_job_t *job;
     json_t *exceptions;
     char *doc_text; /* the stored form, written before submission, off the writer thread */
+    review_prep_t prep;
+    char *holds_text;  /* opened by the automatic review */
+    char *review_text; /* its evaluation */
+    char address_key[RULES_ADDRESS_KEY_MAX + 1];
+    char client_ip[64];
     bool replay;
     int64_t replay_id;
 } place_op_t;
@@ -255,6 +265,10 @@ static ordo_err_t place_run(store_t *s, svc_op_t *op) {
         return svc_fail(&op->result, ORDO_E_VALIDATION, "the order has invalid fields");
     }
 
+    bool review = in->payment_status == PAYMENT_PAID;
+    if (review && auto_review_prepare(s, op->app, in, &p->prep) != STORE_OK)
+        return ORDO_E_STORE;
+
     order_rec_t *rec = &p->rec;
     if (next_order_no(op->app, s, op->now_ms, rec->order_no) != STORE_OK)
         return ORDO_E_STORE;
@@ -269,6 +283,12 @@ static ordo_err_t place_run(store_t *s, svc_op_t *op) {
     memcpy(rec->content_hash, in->content_hash, sizeof rec->content_hash);
     snprintf(rec->buyer_phone, sizeof rec->buyer_phone, "%s", in->phone_normalized);
     rec->doc_text = p->doc_text;
+    rec->placed_at_ms = in->placed_at_ms;
+    rec->address_key = rules_order_key(in, RULES_KEY_ADDRESS, p->address_key, sizeof p->address_key)
+                           ? p->address_key
+                           : NULL;
+    rec->client_ip =
+        rules_order_key(in, RULES_KEY_IP, p->client_ip, sizeof p->client_ip) ? p->client_ip : NULL;
     if (s->vt->order_insert(s, rec) != STORE_OK)
         return ORDO_E_STORE;
     for (int i = 0; i < in->n_lines; i++)
@@ -287,9 +307,6 @@ static ordo_err_t place_run(store_t *s, svc_op_t *op) {
         job->want[i] = in->lines[i].qty;
     }
     if (alloc_reserve(s, job, RES_RESERVE, "intake", op->now_ms) != STORE_OK)
-        return ORDO_E_STORE;
-    if (timeline_transition(s, rec->id, rec->order_no, op->actor, -1, rec->status, NULL,
-                            op->now_ms) != STORE_OK)
         return ORDO_E_STORE;
 
     int32_t short_units = 0, wanted = 0;
@@ -311,6 +328,13 @@ static ordo_err_t place_run(store_t *s, svc_op_t *op) {
         atomic_fetch_add(&op->app->stock_short_orders, 1);
     }
     if (intake_exceptions(s, p) != STORE_OK)
+        return ORDO_E_STORE;
+    if (review && auto_review_finish(s, op->app, &p->prep, rec, in, short_units > 0, op->actor,
+                                     op->now_ms, &p->holds_text, &p->review_text) != STORE_OK)
+        return ORDO_E_STORE;
+    /* The first event names where the order starts: approved when it passed every rule. */
+    if (timeline_transition(s, rec->id, rec->order_no, op->actor, -1, rec->status, NULL,
+                            op->now_ms) != STORE_OK)
         return ORDO_E_STORE;
     svc_ok(&op->result, 201, NULL);
     return ORDO_E_OK;
@@ -376,6 +400,7 @@ static void place_finish(svc_op_t *op) {
     char *reservations = jw_take(&w, NULL);
     char *exceptions =
         json_array_size(p->exceptions) ? json_dumps(p->exceptions, JSON_COMPACT) : strdup("[]");
+    char *holds = strdup(p->holds_text ? p->holds_text : "[]");
     order_live_t live = {.order_no = p->rec.order_no,
                          .status = order_status_name(p->rec.status),
                          .created_at_ms = p->rec.created_at_ms,
@@ -384,11 +409,13 @@ static void place_finish(svc_op_t *op) {
                          .line_reserved = line_reserved,
                          .reservations_json = reservations,
                          .exceptions_json = exceptions,
-                         .holds_json = "[]"};
+                         .holds_json = holds,
+                         .review_json = p->review_text ? p->review_text : "null"};
     size_t len = 0;
-    char *body = reservations && exceptions ? order_doc_text(&p->in, &live, &len) : NULL;
+    char *body = reservations && exceptions && holds ? order_doc_text(&p->in, &live, &len) : NULL;
     free(reservations);
     free(exceptions);
+    free(holds);
     if (!body) {
         svc_fail(&op->result, ORDO_E_OVERLOADED, "out of memory writing the response");
         return;
@@ -407,6 +434,8 @@ static void place_destroy(svc_op_t *op) {
     free(p->job);
     json_decref(p->exceptions);
     free(p->doc_text);
+    free(p->review_text);
+    free(p->holds_text);
     order_input_free(&p->in);
 }
 
@@ -652,22 +681,13 @@ void order_list(app_t *app, const order_filter_t *f, svc_result_t *r) {
     s->vt->read_begin(s);
     int rc = s->vt->order_list(s, f, &recs, &n);
     json_t *items = json_array();
-    held_t *held = malloc(sizeof(held_t) * VIEW_HELD_MAX);
-    for (int i = 0; i < n && rc == STORE_OK && held; i++) {
-        int n_held = 0;
-        json_t *exceptions = NULL, *holds = NULL;
-        rc = s->vt->reservations_of_order(s, recs[i].id, held, VIEW_HELD_MAX, &n_held);
+    for (int i = 0; i < n && rc == STORE_OK; i++) {
+        json_t *view = NULL;
+        rc = order_load_view(s, recs[i].id, NULL, &view);
         if (rc == STORE_OK)
-            rc = s->vt->exceptions_of_order(s, recs[i].id, &exceptions);
-        if (rc == STORE_OK)
-            rc = s->vt->holds_of_order(s, recs[i].id, &holds);
-        if (rc == STORE_OK)
-            json_array_append_new(items, order_view(&recs[i], held, n_held, exceptions, holds));
-        json_decref(exceptions);
-        json_decref(holds);
+            json_array_append_new(items, view);
     }
     s->vt->read_end(s);
-    free(held);
     char cursor[32];
     json_t *next = json_null();
     if (n == f->limit && n > 0) {

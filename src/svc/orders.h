@@ -24,7 +24,7 @@ void order_list(app_t *app, const order_filter_t *f, svc_result_t *r);
 
 /* Builds the API view of an order from its stored record and live state (borrowed). */
 json_t *order_view(const order_rec_t *rec, const held_t *held, int n_held, json_t *exceptions,
-                   json_t *holds);
+                   json_t *holds, json_t *review);
 
 /* Inside a write: cancels rec (releasing its stock and holds, closing its stock_short
  * exception, offering the freed stock to waiting orders) or fails op with 409. */

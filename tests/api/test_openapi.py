@@ -39,6 +39,8 @@ OPERATIONS = {
     ("/v1/orders/{order_no}/approve", "post"): {"200", "401", "404", "409"},
     ("/v1/orders/{order_no}/reject", "post"): {"200", "401", "404", "409", "422"},
     ("/v1/review/queue", "get"): {"200", "401", "422"},
+    ("/v1/review/rules", "get"): {"200", "401"},
+    ("/v1/review/rules", "put"): {"200", "401", "422"},
     ("/healthz", "get"): {"200"},
     ("/metrics", "get"): {"200"},
     ("/openapi.json", "get"): {"200"},

@@ -76,6 +76,26 @@ const char *const sqlite_migrations[] = {
     "  created_by TEXT NOT NULL, released_at INTEGER, released_by TEXT, release_note TEXT);"
     "CREATE INDEX holds_order ON holds(order_id);"
     "CREATE INDEX holds_open_reason ON holds(reason, order_id) WHERE status = 'open';",
+
+    /* 3: automatic review — the rule set (one versioned row), every evaluation on its order,
+     * and the keys velocity rules count by, indexed with the buyer's order time. Orders
+     * stored before this step count with the phone and time only. */
+    "CREATE TABLE review_rules (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL,"
+    "  ruleset TEXT NOT NULL, updated_at INTEGER NOT NULL, updated_by TEXT NOT NULL);"
+    "CREATE TABLE review_evaluations ("
+    "  id INTEGER PRIMARY KEY, order_id INTEGER NOT NULL, at INTEGER NOT NULL,"
+    "  ruleset_version INTEGER NOT NULL, passed INTEGER NOT NULL, result TEXT NOT NULL);"
+    "CREATE INDEX review_evaluations_order ON review_evaluations(order_id);"
+    "ALTER TABLE orders ADD COLUMN placed_at INTEGER;"
+    "ALTER TABLE orders ADD COLUMN address_key TEXT;"
+    "ALTER TABLE orders ADD COLUMN client_ip TEXT;"
+    "UPDATE orders SET placed_at = "
+    "  CAST(strftime('%s', json_extract(doc, '$.placed_at')) AS INTEGER) * 1000;"
+    "DROP INDEX orders_phone;"
+    "CREATE INDEX orders_phone ON orders(buyer_phone, placed_at);"
+    "CREATE INDEX orders_address_key ON orders(address_key, placed_at)"
+    "  WHERE address_key IS NOT NULL;"
+    "CREATE INDEX orders_client_ip ON orders(client_ip, placed_at) WHERE client_ip IS NOT NULL;",
 };
 
 const int sqlite_migrations_count = sizeof sqlite_migrations / sizeof sqlite_migrations[0];

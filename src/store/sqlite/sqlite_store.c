@@ -75,6 +75,16 @@ enum {
     Q_HOLDS_RELEASE_ALL,
     Q_HOLDS_OF_ORDER,
     Q_HOLDS_OPEN_COUNT,
+    Q_HOLDS_RELEASE_AUTO,
+    Q_RULES_GET,
+    Q_RULES_PUT,
+    Q_RULES_VERSION,
+    Q_VELOCITY_PHONE,
+    Q_VELOCITY_ADDRESS,
+    Q_VELOCITY_IP,
+    Q_PHONE_HAS_ORDERS,
+    Q_EVAL_APPEND,
+    Q_EVAL_LATEST,
     Q__COUNT
 };
 
@@ -145,7 +155,8 @@ static const char *const sql_text[Q__COUNT] = {
     [Q_RES_NEWEST] = NULL,
     [Q_ORDER_INSERT] = "INSERT INTO orders (order_no, channel, external_id, status, buyer_phone, "
                        "created_at, updated_at, payment_expires_at, splittable, province_code, "
-                       "content_hash, doc) VALUES (?1,?2,?3,?4,?5,?6,?6,?7,?8,?9,?10,?11)",
+                       "content_hash, doc, placed_at, address_key, client_ip) VALUES "
+                       "(?1,?2,?3,?4,?5,?6,?6,?7,?8,?9,?10,?11,?12,?13,?14)",
     [Q_LINE_INSERT] = "INSERT INTO order_lines (order_id, line_no, sku, qty, unit_price_fen) "
                       "VALUES (?1,?2,?3,?4,?5)",
     [Q_ORDER_FIND_KEY] =
@@ -203,6 +214,29 @@ static const char *const sql_text[Q__COUNT] = {
         "status, created_at, created_by, released_at, released_by, release_note "
         "FROM holds WHERE order_id = ?1 ORDER BY id",
     [Q_HOLDS_OPEN_COUNT] = "SELECT count(*) FROM holds WHERE order_id = ?1 AND status = 'open'",
+    [Q_HOLDS_RELEASE_AUTO] = "UPDATE holds SET status = 'released', released_by = ?3, "
+                             "release_note = ?4, released_at = ?5 WHERE order_id = ?1 AND "
+                             "status = 'open' AND auto_release = ?2",
+    [Q_RULES_GET] = "SELECT version, ruleset, updated_at, updated_by FROM review_rules",
+    [Q_RULES_PUT] = "INSERT INTO review_rules (id, version, ruleset, updated_at, updated_by) "
+                    "VALUES (1, 1, ?1, ?2, ?3) ON CONFLICT (id) DO UPDATE SET "
+                    "version = version + 1, ruleset = excluded.ruleset, "
+                    "updated_at = excluded.updated_at, updated_by = excluded.updated_by "
+                    "RETURNING version",
+    [Q_RULES_VERSION] = "SELECT version FROM review_rules",
+    /* Counting stops at ?4: a flash sale's busiest address or IP must not cost a scan of
+     * every order it placed. */
+    [Q_VELOCITY_PHONE] = "SELECT count(*) FROM (SELECT 1 FROM orders WHERE buyer_phone = ?1 AND "
+                         "placed_at > ?2 AND placed_at <= ?3 LIMIT ?4)",
+    [Q_VELOCITY_ADDRESS] = "SELECT count(*) FROM (SELECT 1 FROM orders WHERE address_key = ?1 "
+                           "AND placed_at > ?2 AND placed_at <= ?3 LIMIT ?4)",
+    [Q_VELOCITY_IP] = "SELECT count(*) FROM (SELECT 1 FROM orders WHERE client_ip = ?1 AND "
+                      "placed_at > ?2 AND placed_at <= ?3 LIMIT ?4)",
+    [Q_PHONE_HAS_ORDERS] = "SELECT 1 FROM orders WHERE buyer_phone = ?1 LIMIT 1",
+    [Q_EVAL_APPEND] = "INSERT INTO review_evaluations (order_id, at, ruleset_version, passed, "
+                      "result) VALUES (?1,?2,?3,?4,?5)",
+    [Q_EVAL_LATEST] = "SELECT at, ruleset_version, result FROM review_evaluations WHERE "
+                      "order_id = ?1 ORDER BY id DESC LIMIT 1",
 };
 
 typedef struct {
@@ -716,6 +750,9 @@ static int sq_order_insert(store_t *base, order_rec_t *rec) {
         sqlite3_bind_text(st, 11, doc, -1, free);
     else
         sqlite3_bind_text(st, 11, rec->doc_text, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 12, rec->placed_at_ms);
+    bind_text(st, 13, rec->address_key);
+    bind_text(st, 14, rec->client_ip);
     int rc = exec_step(s, st);
     if (rc == STORE_OK)
         rec->id = sqlite3_last_insert_rowid(s->db);
@@ -1277,6 +1314,146 @@ static int sq_review_queue(store_t *base, const review_filter_t *f, order_rec_t 
     return rc;
 }
 
+static int sq_holds_release_auto(store_t *base, int64_t order_id, const char *condition,
+                                 const char *actor, const char *note, int64_t now, int *released) {
+    sq_t *s = SQ(base);
+    sqlite3_stmt *st = stmt(s, Q_HOLDS_RELEASE_AUTO);
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, order_id);
+    bind_text(st, 2, condition);
+    bind_text(st, 3, actor);
+    bind_text(st, 4, note);
+    sqlite3_bind_int64(st, 5, now);
+    int rc = exec_step(s, st);
+    if (released)
+        *released = rc == STORE_OK ? sqlite3_changes(s->db) : 0;
+    return rc;
+}
+
+/* ---- review rules and evaluations ---- */
+
+static int sq_rules_get(store_t *base, int64_t *version, char **json_text, json_t **meta) {
+    sq_t *s = SQ(base);
+    sqlite3_stmt *st = stmt(s, Q_RULES_GET);
+    if (!st)
+        return STORE_ERROR;
+    int rc = sqlite3_step(st), out = STORE_OK;
+    if (rc == SQLITE_ROW) {
+        *version = sqlite3_column_int64(st, 0);
+        *json_text = strdup(col_text(st, 1));
+        if (meta)
+            *meta = json_pack("{s:I, s:o, s:s}", "version", sqlite3_column_int64(st, 0),
+                              "updated_at", time_or_null(st, 2), "updated_by", col_text(st, 3));
+        if (!*json_text)
+            out = STORE_ERROR;
+    } else {
+        out = rc == SQLITE_DONE ? STORE_NOT_FOUND : fail(s);
+    }
+    done(st);
+    return out;
+}
+
+static int sq_rules_put(store_t *base, const char *json_text, const char *actor, int64_t now,
+                        int64_t *version) {
+    sq_t *s = SQ(base);
+    sqlite3_stmt *st = stmt(s, Q_RULES_PUT);
+    if (!st)
+        return STORE_ERROR;
+    bind_text(st, 1, json_text);
+    sqlite3_bind_int64(st, 2, now);
+    bind_text(st, 3, actor);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *version = sqlite3_column_int64(st, 0);
+    int out = rc == SQLITE_ROW ? STORE_OK : fail(s);
+    done(st);
+    return out;
+}
+
+static int sq_rules_version(store_t *base, int64_t *version) {
+    sq_t *s = SQ(base);
+    sqlite3_stmt *st = stmt(s, Q_RULES_VERSION);
+    if (!st)
+        return STORE_ERROR;
+    int rc = sqlite3_step(st);
+    *version = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    done(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : fail(s);
+}
+
+static int count_query(sq_t *s, int q, const char *key, int64_t a, int64_t b, int64_t cap,
+                       int64_t *n) {
+    sqlite3_stmt *st = stmt(s, q);
+    if (!st)
+        return STORE_ERROR;
+    bind_text(st, 1, key);
+    sqlite3_bind_int64(st, 2, a);
+    sqlite3_bind_int64(st, 3, b);
+    sqlite3_bind_int64(st, 4, cap);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *n = sqlite3_column_int64(st, 0);
+    done(st);
+    return rc == SQLITE_ROW ? STORE_OK : fail(s);
+}
+
+static int sq_velocity_count(store_t *base, int kind, const char *key, int64_t from_ms,
+                             int64_t to_ms, int64_t cap, int64_t *n) {
+    static const int queries[] = {Q_VELOCITY_PHONE, Q_VELOCITY_ADDRESS, Q_VELOCITY_IP};
+    if (kind < 0 || kind > 2)
+        return STORE_ERROR;
+    return count_query(SQ(base), queries[kind], key, from_ms, to_ms, cap, n);
+}
+
+static int sq_phone_has_orders(store_t *base, const char *phone, bool *any) {
+    sq_t *s = SQ(base);
+    sqlite3_stmt *st = stmt(s, Q_PHONE_HAS_ORDERS);
+    if (!st)
+        return STORE_ERROR;
+    bind_text(st, 1, phone);
+    int rc = sqlite3_step(st);
+    *any = rc == SQLITE_ROW;
+    done(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : fail(s);
+}
+
+static int sq_evaluation_append(store_t *base, int64_t order_id, int64_t at, int64_t version,
+                                bool passed, const char *result_json) {
+    sq_t *s = SQ(base);
+    sqlite3_stmt *st = stmt(s, Q_EVAL_APPEND);
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, order_id);
+    sqlite3_bind_int64(st, 2, at);
+    sqlite3_bind_int64(st, 3, version);
+    sqlite3_bind_int(st, 4, passed);
+    bind_text(st, 5, result_json);
+    return exec_step(s, st);
+}
+
+static int sq_evaluation_latest(store_t *base, int64_t order_id, json_t **out) {
+    sq_t *s = SQ(base);
+    sqlite3_stmt *st = stmt(s, Q_EVAL_LATEST);
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, order_id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        json_t *result = json_or_null(st, 2);
+        if (json_is_object(result)) {
+            json_object_set_new(result, "evaluated_at", time_or_null(st, 0));
+            json_object_set_new(result, "ruleset_version",
+                                json_integer(sqlite3_column_int64(st, 1)));
+        }
+        *out = result;
+    } else {
+        *out = json_null();
+    }
+    done(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : fail(s);
+}
+
 static int sq_count_orders(store_t *base, int64_t *n) {
     sq_t *s = SQ(base);
     sqlite3_stmt *st = stmt(s, Q_COUNT_ORDERS);
@@ -1376,6 +1553,14 @@ static const store_vtable_t sqlite_vtable = {
     .holds_of_order = sq_holds_of_order,
     .holds_open_count = sq_holds_open_count,
     .review_queue = sq_review_queue,
+    .holds_release_auto = sq_holds_release_auto,
+    .rules_get = sq_rules_get,
+    .rules_put = sq_rules_put,
+    .rules_version = sq_rules_version,
+    .velocity_count = sq_velocity_count,
+    .phone_has_orders = sq_phone_has_orders,
+    .evaluation_append = sq_evaluation_append,
+    .evaluation_latest = sq_evaluation_latest,
 };
 
 static int exec_sql(sqlite3 *db, const char *sql, char *err, size_t err_len) {

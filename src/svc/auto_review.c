@@ -1,0 +1,298 @@
+#include "svc/auto_review.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "svc/timeline.h"
+#include "util/jsonw.h"
+#include "util/timefmt.h"
+
+struct review_state {
+    ruleset_t *rules;
+    int64_t version;
+    int64_t count_cap; /* counts above every velocity threshold change no decision */
+    bool loaded;
+    rules_result_t result; /* reused: evaluation allocates nothing once it has room */
+};
+
+review_state_t *review_state_new(void) {
+    return calloc(1, sizeof(review_state_t));
+}
+
+void review_state_free(review_state_t *st) {
+    if (!st)
+        return;
+    ruleset_free(st->rules);
+    rules_result_free(&st->result);
+    free(st);
+}
+
+bool payment_verified_at_intake(const order_input_t *in) {
+    return in->payment_status == PAYMENT_PAID && in->channel != CHANNEL_WEB;
+}
+
+/* The rule set in force: the stored one, else the default. Reloaded only when the stored
+ * version moves, so a PUT (or another process) takes effect on the next order. */
+static int current_rules(store_t *s, review_state_t *st) {
+    int64_t version = 0;
+    int rc = s->vt->rules_version(s, &version);
+    if (rc != STORE_OK)
+        return rc;
+    if (st->loaded && version == st->version && st->rules)
+        return STORE_OK;
+    ruleset_t *rules = NULL;
+    if (version == 0) {
+        rules = ruleset_default();
+    } else {
+        char *text = NULL;
+        rc = s->vt->rules_get(s, &version, &text, NULL);
+        if (rc != STORE_OK)
+            return rc;
+        json_t *doc = json_loads(text, 0, NULL);
+        free(text);
+        rules = doc ? ruleset_from_json(doc, NULL) : NULL;
+        json_decref(doc);
+    }
+    if (!rules)
+        return STORE_ERROR;
+    ruleset_free(st->rules);
+    st->rules = rules;
+    st->version = version;
+    st->loaded = true;
+    st->count_cap = 1;
+    json_t *doc = ruleset_to_json(rules);
+    size_t i;
+    json_t *rule;
+    json_array_foreach(json_object_get(doc, "rules"), i, rule) {
+        json_int_t t =
+            json_integer_value(json_object_get(json_object_get(rule, "params"), "threshold"));
+        if (t >= st->count_cap)
+            st->count_cap = t + 1;
+    }
+    json_decref(doc);
+    return STORE_OK;
+}
+
+int auto_review_prepare(store_t *s, app_t *app, const order_input_t *in, review_prep_t *prep) {
+    review_state_t *st = app->review;
+    int rc = current_rules(s, st);
+    if (rc != STORE_OK)
+        return rc;
+    prep->rules = st->rules;
+    prep->version = st->version;
+    prep->n_velocity = rules_velocity_needs(st->rules, prep->velocity, RULES_MAX);
+    for (int i = 0; i < prep->n_velocity && rc == STORE_OK; i++) {
+        rules_velocity_count_t *v = &prep->velocity[i];
+        char key[RULES_ADDRESS_KEY_MAX + 1];
+        if (!rules_order_key(in, v->key, key, sizeof key))
+            continue; /* no such key (no client IP): the rule is skipped */
+        rc = s->vt->velocity_count(s, (int)v->key, key,
+                                   in->placed_at_ms - (int64_t)v->window_seconds * 1000,
+                                   in->placed_at_ms, st->count_cap, &v->others);
+    }
+    bool any = false;
+    if (rc == STORE_OK)
+        rc = s->vt->phone_has_orders(s, in->phone_normalized, &any);
+    prep->first_order = !any;
+    return rc;
+}
+
+/* A hold as the API shows it (holds_of_order's shape), for the 201 body. */
+static void write_hold(jsonw_t *w, int64_t id, const hold_rec_t *h, int64_t now) {
+    char at[40];
+    jw_obj_begin(w);
+    jw_key(w, "id");
+    jw_int(w, id);
+    jw_key(w, "reason");
+    jw_str(w, h->reason);
+    jw_key(w, "rule_id");
+    jw_str(w, h->rule_id);
+    jw_key(w, "message");
+    jw_str(w, h->message);
+    jw_key(w, "detail");
+    jw_raw_value(w, h->detail_json, strlen(h->detail_json));
+    jw_key(w, "owner");
+    jw_null(w);
+    jw_key(w, "deadline");
+    jw_null(w);
+    jw_key(w, "auto_release");
+    jw_str(w, h->auto_release);
+    jw_key(w, "status");
+    jw_str(w, "open");
+    jw_key(w, "created_at");
+    jw_str(w, rfc3339_format(now, at, sizeof at));
+    jw_key(w, "created_by");
+    jw_str(w, h->actor);
+    jw_key(w, "released_at");
+    jw_null(w);
+    jw_key(w, "released_by");
+    jw_null(w);
+    jw_key(w, "release_note");
+    jw_null(w);
+    jw_obj_end(w);
+}
+
+/* Holds that can release themselves, by the condition that ends them. */
+static const char *auto_release_for(const char *type) {
+    if (strcmp(type, "payment_unverified") == 0)
+        return "payment_verified";
+    if (strcmp(type, "stock_short") == 0)
+        return "stock_reserved";
+    return NULL;
+}
+
+int auto_review_finish(store_t *s, app_t *app, const review_prep_t *prep, order_rec_t *rec,
+                       const order_input_t *in, bool stock_short, const char *actor, int64_t now,
+                       char **holds_text, char **review_text) {
+    (void)actor; /* holds and moves made here are the rules' own */
+    review_state_t *st = app->review;
+    rules_context_t ctx = {.payment_verified = payment_verified_at_intake(in),
+                           .stock_short = stock_short,
+                           .first_order = prep->first_order,
+                           .velocity = prep->velocity,
+                           .n_velocity = prep->n_velocity};
+    const rules_result_t *res = &st->result;
+    if (!rules_evaluate(prep->rules, in, &ctx, &st->result))
+        return STORE_ERROR;
+    bool passed = rules_result_passed(res);
+    /* Written as text: this runs on the writer thread for every paid order. */
+    char *text = rules_result_text(res, now, prep->version, NULL);
+    int rc =
+        text ? s->vt->evaluation_append(s, rec->id, now, prep->version, passed, text) : STORE_ERROR;
+
+    /* One hold per reason, from the first rule that raised it; the 201 body's holds are
+     * written as text here too. */
+    jsonw_t w;
+    jw_init(&w);
+    jw_arr_begin(&w);
+    for (int i = 0; i < res->n && rc == STORE_OK; i++) {
+        const rule_eval_t *ev = &res->rules[i];
+        if (ev->outcome != RULE_OUTCOME_HIT)
+            continue;
+        bool seen = false;
+        for (int k = 0; k < i && !seen; k++)
+            seen = res->rules[k].outcome == RULE_OUTCOME_HIT &&
+                   strcmp(res->rules[k].reason, ev->reason) == 0;
+        if (seen)
+            continue;
+        char *detail = rules_values_text(ev);
+        hold_rec_t h = {.order_id = rec->id,
+                        .reason = ev->reason,
+                        .rule_id = ev->rule_id,
+                        .message = ev->message,
+                        .detail_json = detail,
+                        .auto_release = auto_release_for(rule_type_name(ev->type)),
+                        .actor = "rules",
+                        .at_ms = now};
+        int64_t id = 0;
+        rc = detail ? s->vt->hold_open(s, &h, &id) : STORE_ERROR;
+        if (rc == STORE_OK)
+            write_hold(&w, id, &h, now);
+        free(detail);
+    }
+    jw_arr_end(&w);
+    *holds_text = jw_take(&w, NULL);
+    if (!*holds_text && rc == STORE_OK)
+        rc = STORE_ERROR;
+    if (rc == STORE_OK && passed) {
+        rc = s->vt->order_set_status(s, rec->id, ORDER_APPROVED, now);
+        if (rc == STORE_OK)
+            rec->status = ORDER_APPROVED;
+    }
+    if (rc == STORE_OK)
+        *review_text = text; /* the view shows the stored evaluation as it is */
+    else
+        free(text);
+    return rc;
+}
+
+/* ---- the rule set over the API ---- */
+
+void review_rules_get(app_t *app, svc_result_t *r) {
+    store_t *s = app_reader(app);
+    if (!s) {
+        svc_fail(r, ORDO_E_STORE, "cannot open the database for reading");
+        return;
+    }
+    int64_t version = 0;
+    char *text = NULL;
+    json_t *meta = NULL, *body = NULL;
+    int rc = s->vt->rules_get(s, &version, &text, &meta);
+    if (rc == STORE_NOT_FOUND) {
+        ruleset_t *rules = ruleset_default();
+        body = rules ? ruleset_to_json(rules) : NULL;
+        ruleset_free(rules);
+        if (body)
+            json_object_update_new(
+                body, json_pack("{s:i, s:n, s:n}", "version", 0, "updated_at", "updated_by"));
+    } else if (rc == STORE_OK) {
+        body = json_loads(text, 0, NULL);
+        if (body && meta)
+            json_object_update(body, meta);
+    }
+    free(text);
+    json_decref(meta);
+    if (!body)
+        svc_fail(r, ORDO_E_STORE, "cannot read the review rules");
+    else
+        svc_ok(r, 200, body);
+}
+
+typedef struct {
+    svc_op_t op;
+    char *text; /* the normalized rule set */
+} rules_op_t;
+
+static ordo_err_t rules_put_run(store_t *s, svc_op_t *op) {
+    int64_t version = 0;
+    return s->vt->rules_put(s, ((rules_op_t *)op)->text, op->actor, op->now_ms, &version) ==
+                   STORE_OK
+               ? ORDO_E_OK
+               : ORDO_E_STORE;
+}
+
+static void rules_put_finish(svc_op_t *op) {
+    if (op->result.err == ORDO_E_OK)
+        review_rules_get(op->app, &op->result);
+}
+
+static void rules_put_destroy(svc_op_t *op) {
+    free(((rules_op_t *)op)->text);
+}
+
+svc_op_t *review_rules_put_op(app_t *app, json_t *body, const char *actor,
+                              svc_result_t *immediate) {
+    field_errors_t errs;
+    errs.count = errs.dropped = 0;
+    /* The metadata GET returns may come back in a PUT: it is not part of the rule set. */
+    json_t *doc = json_is_object(body) ? json_copy(body) : json_incref(body);
+    if (json_is_object(doc)) {
+        json_object_del(doc, "version");
+        json_object_del(doc, "updated_at");
+        json_object_del(doc, "updated_by");
+    }
+    ruleset_t *rules = ruleset_from_json(doc, &errs);
+    json_decref(doc);
+    if (!rules) {
+        svc_take_errors(immediate, &errs);
+        svc_fail(immediate, ORDO_E_VALIDATION, "the rule set has %d problem%s; nothing changed",
+                 errs.count, errs.count == 1 ? "" : "s");
+        return NULL;
+    }
+    json_t *normalized = ruleset_to_json(rules);
+    ruleset_free(rules);
+    char *text = normalized ? json_dumps(normalized, JSON_COMPACT) : NULL;
+    json_decref(normalized);
+    rules_op_t *op = text ? (rules_op_t *)svc_op_alloc(sizeof *op, app, actor) : NULL;
+    if (!op) {
+        free(text);
+        svc_fail(immediate, ORDO_E_OVERLOADED, "out of memory");
+        return NULL;
+    }
+    op->op.run = rules_put_run;
+    op->op.finish = rules_put_finish;
+    op->op.destroy = rules_put_destroy;
+    op->text = text;
+    return &op->op;
+}
