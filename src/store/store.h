@@ -256,10 +256,12 @@ typedef struct store_vtable {
     int (*rules_put)(store_t *s, const char *json_text, const char *actor, int64_t now_ms,
                      int64_t *version);
     int (*rules_version)(store_t *s, int64_t *version); /* 0 when none stored */
-    /* Orders with this key (kind: 0 phone, 1 address key, 2 client IP) placed in
-     * (from_ms, to_ms], counted up to cap at most. */
-    int (*velocity_count)(store_t *s, int kind, const char *key, int64_t from_ms, int64_t to_ms,
-                          int64_t cap, int64_t *n);
+    /* Calls fn for every order placed after since_ms, oldest first, with its velocity keys
+     * (address key and IP may be NULL). */
+    int (*recent_orders)(store_t *s, int64_t since_ms,
+                         void (*fn)(void *ctx, const char *phone, const char *address_key,
+                                    const char *client_ip, int64_t placed_at_ms),
+                         void *ctx);
     int (*phone_has_orders)(store_t *s, const char *phone, bool *any);
     int (*evaluation_append)(store_t *s, int64_t order_id, int64_t at_ms, int64_t version,
                              bool passed, const char *result_json);

@@ -5,13 +5,17 @@
 #include <string.h>
 
 #include "svc/timeline.h"
+#include "svc/velocity.h"
 #include "util/jsonw.h"
 #include "util/timefmt.h"
 
 struct review_state {
     ruleset_t *rules;
     int64_t version;
-    int64_t count_cap; /* counts above every velocity threshold change no decision */
+    int64_t count_cap;  /* counts above every velocity threshold change no decision */
+    int64_t window_ms;  /* the longest velocity window in force */
+    velocity_t *recent; /* NULL until built for the rules in force */
+    int64_t newest_ms;  /* the latest placed_at recorded */
     bool loaded;
     rules_result_t result; /* reused: evaluation allocates nothing once it has room */
 };
@@ -25,6 +29,7 @@ void review_state_free(review_state_t *st) {
         return;
     ruleset_free(st->rules);
     rules_result_free(&st->result);
+    velocity_free(st->recent);
     free(st);
 }
 
@@ -60,18 +65,58 @@ static int current_rules(store_t *s, review_state_t *st) {
     st->rules = rules;
     st->version = version;
     st->loaded = true;
-    st->count_cap = 1;
+    int64_t cap = 1, window_ms = 0;
     json_t *doc = ruleset_to_json(rules);
     size_t i;
     json_t *rule;
     json_array_foreach(json_object_get(doc, "rules"), i, rule) {
-        json_int_t t =
-            json_integer_value(json_object_get(json_object_get(rule, "params"), "threshold"));
-        if (t >= st->count_cap)
-            st->count_cap = t + 1;
+        json_t *params = json_object_get(rule, "params");
+        json_int_t t = json_integer_value(json_object_get(params, "threshold"));
+        json_int_t w = json_integer_value(json_object_get(params, "window_seconds"));
+        if (t >= cap)
+            cap = t + 1;
+        if (w * 1000 > window_ms)
+            window_ms = w * 1000;
     }
     json_decref(doc);
+    /* The in-memory counts must cover the new rules: rebuild when they need more. */
+    if (!st->recent || cap > st->count_cap || window_ms > st->window_ms) {
+        velocity_free(st->recent);
+        st->recent = NULL;
+    }
+    st->count_cap = cap;
+    st->window_ms = window_ms;
     return STORE_OK;
+}
+
+static void remember(review_state_t *st, const char *phone, const char *address_key, const char *ip,
+                     int64_t placed_at) {
+    if (placed_at > st->newest_ms)
+        st->newest_ms = placed_at;
+    int64_t horizon = st->newest_ms - st->window_ms;
+    if (phone && *phone)
+        velocity_add(st->recent, RULES_KEY_PHONE, phone, placed_at, horizon);
+    if (address_key)
+        velocity_add(st->recent, RULES_KEY_ADDRESS, address_key, placed_at, horizon);
+    if (ip)
+        velocity_add(st->recent, RULES_KEY_IP, ip, placed_at, horizon);
+}
+
+static void remember_row(void *ctx, const char *phone, const char *address_key, const char *ip,
+                         int64_t placed_at) {
+    remember(ctx, phone, address_key, ip, placed_at);
+}
+
+/* Loads the orders placed within the longest window (and a day of clock skew) before now. */
+static int build_recent(store_t *s, review_state_t *st) {
+    st->recent = velocity_new((int)st->count_cap);
+    if (!st->recent)
+        return STORE_ERROR;
+    st->newest_ms = 0;
+    if (st->window_ms == 0)
+        return STORE_OK;
+    int64_t since = time_now_ms() - st->window_ms - 24 * 3600 * 1000LL;
+    return s->vt->recent_orders(s, since, remember_row, st);
 }
 
 int auto_review_prepare(store_t *s, app_t *app, const order_input_t *in, review_prep_t *prep) {
@@ -79,17 +124,18 @@ int auto_review_prepare(store_t *s, app_t *app, const order_input_t *in, review_
     int rc = current_rules(s, st);
     if (rc != STORE_OK)
         return rc;
+    if (!st->recent && build_recent(s, st) != STORE_OK)
+        return STORE_ERROR;
     prep->rules = st->rules;
     prep->version = st->version;
     prep->n_velocity = rules_velocity_needs(st->rules, prep->velocity, RULES_MAX);
-    for (int i = 0; i < prep->n_velocity && rc == STORE_OK; i++) {
+    for (int i = 0; i < prep->n_velocity; i++) {
         rules_velocity_count_t *v = &prep->velocity[i];
         char key[RULES_ADDRESS_KEY_MAX + 1];
         if (!rules_order_key(in, v->key, key, sizeof key))
             continue; /* no such key (no client IP): the rule is skipped */
-        rc = s->vt->velocity_count(s, (int)v->key, key,
-                                   in->placed_at_ms - (int64_t)v->window_seconds * 1000,
-                                   in->placed_at_ms, st->count_cap, &v->others);
+        v->others = velocity_count(st->recent, v->key, key, in->placed_at_ms,
+                                   (int64_t)v->window_seconds * 1000);
     }
     bool any = false;
     if (rc == STORE_OK)
@@ -200,10 +246,17 @@ int auto_review_finish(store_t *s, app_t *app, const review_prep_t *prep, order_
         if (rc == STORE_OK)
             rec->status = ORDER_APPROVED;
     }
-    if (rc == STORE_OK)
+    if (rc == STORE_OK) {
         *review_text = text; /* the view shows the stored evaluation as it is */
-    else
+        /* Counted from now on. (A group that fails to commit leaves its orders counted:
+         * the error is on the side of holding.) */
+        char address[RULES_ADDRESS_KEY_MAX + 1], ip[64];
+        remember(st, in->phone_normalized,
+                 rules_order_key(in, RULES_KEY_ADDRESS, address, sizeof address) ? address : NULL,
+                 rules_order_key(in, RULES_KEY_IP, ip, sizeof ip) ? ip : NULL, in->placed_at_ms);
+    } else {
         free(text);
+    }
     return rc;
 }
 

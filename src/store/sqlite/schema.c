@@ -78,8 +78,10 @@ const char *const sqlite_migrations[] = {
     "CREATE INDEX holds_open_reason ON holds(reason, order_id) WHERE status = 'open';",
 
     /* 3: automatic review — the rule set (one versioned row), every evaluation on its order,
-     * and the keys velocity rules count by, indexed with the buyer's order time. Orders
-     * stored before this step count with the phone and time only. */
+     * and the keys velocity rules count by with the buyer's order time. The counting itself
+     * is in memory (svc/velocity.c), rebuilt from the recent orders through the placed_at
+     * index: an index per key would dirty a random page per order. Orders stored before
+     * this step count with the phone and time only. */
     "CREATE TABLE review_rules (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL,"
     "  ruleset TEXT NOT NULL, updated_at INTEGER NOT NULL, updated_by TEXT NOT NULL);"
     "CREATE TABLE review_evaluations ("
@@ -93,9 +95,7 @@ const char *const sqlite_migrations[] = {
     "  CAST(strftime('%s', json_extract(doc, '$.placed_at')) AS INTEGER) * 1000;"
     "DROP INDEX orders_phone;"
     "CREATE INDEX orders_phone ON orders(buyer_phone, placed_at);"
-    "CREATE INDEX orders_address_key ON orders(address_key, placed_at)"
-    "  WHERE address_key IS NOT NULL;"
-    "CREATE INDEX orders_client_ip ON orders(client_ip, placed_at) WHERE client_ip IS NOT NULL;",
+    "CREATE INDEX orders_placed_at ON orders(placed_at);",
 };
 
 const int sqlite_migrations_count = sizeof sqlite_migrations / sizeof sqlite_migrations[0];

@@ -79,9 +79,7 @@ enum {
     Q_RULES_GET,
     Q_RULES_PUT,
     Q_RULES_VERSION,
-    Q_VELOCITY_PHONE,
-    Q_VELOCITY_ADDRESS,
-    Q_VELOCITY_IP,
+    Q_RECENT_ORDERS,
     Q_PHONE_HAS_ORDERS,
     Q_EVAL_APPEND,
     Q_EVAL_LATEST,
@@ -224,14 +222,8 @@ static const char *const sql_text[Q__COUNT] = {
                     "updated_at = excluded.updated_at, updated_by = excluded.updated_by "
                     "RETURNING version",
     [Q_RULES_VERSION] = "SELECT version FROM review_rules",
-    /* Counting stops at ?4: a flash sale's busiest address or IP must not cost a scan of
-     * every order it placed. */
-    [Q_VELOCITY_PHONE] = "SELECT count(*) FROM (SELECT 1 FROM orders WHERE buyer_phone = ?1 AND "
-                         "placed_at > ?2 AND placed_at <= ?3 LIMIT ?4)",
-    [Q_VELOCITY_ADDRESS] = "SELECT count(*) FROM (SELECT 1 FROM orders WHERE address_key = ?1 "
-                           "AND placed_at > ?2 AND placed_at <= ?3 LIMIT ?4)",
-    [Q_VELOCITY_IP] = "SELECT count(*) FROM (SELECT 1 FROM orders WHERE client_ip = ?1 AND "
-                      "placed_at > ?2 AND placed_at <= ?3 LIMIT ?4)",
+    [Q_RECENT_ORDERS] = "SELECT buyer_phone, address_key, client_ip, placed_at FROM orders "
+                        "WHERE placed_at > ?1 ORDER BY placed_at",
     [Q_PHONE_HAS_ORDERS] = "SELECT 1 FROM orders WHERE buyer_phone = ?1 LIMIT 1",
     [Q_EVAL_APPEND] = "INSERT INTO review_evaluations (order_id, at, ruleset_version, passed, "
                       "result) VALUES (?1,?2,?3,?4,?5)",
@@ -1382,28 +1374,22 @@ static int sq_rules_version(store_t *base, int64_t *version) {
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : fail(s);
 }
 
-static int count_query(sq_t *s, int q, const char *key, int64_t a, int64_t b, int64_t cap,
-                       int64_t *n) {
-    sqlite3_stmt *st = stmt(s, q);
+static int sq_recent_orders(store_t *base, int64_t since_ms,
+                            void (*fn)(void *ctx, const char *phone, const char *address_key,
+                                       const char *client_ip, int64_t placed_at_ms),
+                            void *ctx) {
+    sq_t *s = SQ(base);
+    sqlite3_stmt *st = stmt(s, Q_RECENT_ORDERS);
     if (!st)
         return STORE_ERROR;
-    bind_text(st, 1, key);
-    sqlite3_bind_int64(st, 2, a);
-    sqlite3_bind_int64(st, 3, b);
-    sqlite3_bind_int64(st, 4, cap);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *n = sqlite3_column_int64(st, 0);
+    sqlite3_bind_int64(st, 1, since_ms);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        fn(ctx, col_text(st, 0), sqlite3_column_type(st, 1) == SQLITE_NULL ? NULL : col_text(st, 1),
+           sqlite3_column_type(st, 2) == SQLITE_NULL ? NULL : col_text(st, 2),
+           sqlite3_column_int64(st, 3));
     done(st);
-    return rc == SQLITE_ROW ? STORE_OK : fail(s);
-}
-
-static int sq_velocity_count(store_t *base, int kind, const char *key, int64_t from_ms,
-                             int64_t to_ms, int64_t cap, int64_t *n) {
-    static const int queries[] = {Q_VELOCITY_PHONE, Q_VELOCITY_ADDRESS, Q_VELOCITY_IP};
-    if (kind < 0 || kind > 2)
-        return STORE_ERROR;
-    return count_query(SQ(base), queries[kind], key, from_ms, to_ms, cap, n);
+    return rc == SQLITE_DONE ? STORE_OK : fail(s);
 }
 
 static int sq_phone_has_orders(store_t *base, const char *phone, bool *any) {
@@ -1557,7 +1543,7 @@ static const store_vtable_t sqlite_vtable = {
     .rules_get = sq_rules_get,
     .rules_put = sq_rules_put,
     .rules_version = sq_rules_version,
-    .velocity_count = sq_velocity_count,
+    .recent_orders = sq_recent_orders,
     .phone_has_orders = sq_phone_has_orders,
     .evaluation_append = sq_evaluation_append,
     .evaluation_latest = sq_evaluation_latest,
