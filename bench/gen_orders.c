@@ -118,17 +118,21 @@ int main(int argc, char **argv) {
             "{\"channel\":\"%s\",\"external_id\":\"%s%010ld\",\"placed_at\":\"%s\","
             "\"buyer\":{\"name\":\"%s\",\"phone\":\"%s%08u\"},"
             "\"address\":{\"province\":\"%s\",\"city\":\"%s\",\"district\":\"%s\","
-            "\"detail\":\"%s\",\"postal_code\":\"%s\"},"
+            "\"detail\":\"%s%u号楼%u室\",\"postal_code\":\"%s\"},"
             "\"items\":[%s],\"shipping_fee\":%lld,\"discounts\":%s,"
             "\"payment\":{\"status\":\"paid\",\"method\":\"%s\",\"transaction_id\":\"%s%010ld\","
             "\"amount\":%lld,\"paid_at\":\"%s\"},"
-            "\"remark\":\"其中1盒刻“生日快乐”\",\"splittable\":true,"
-            "\"client_ip\":\"203.0.113.%u\"}\n",
+            "%s\"splittable\":true,"
+            "\"client_ip\":\"100.%u.%u.%u\"}\n",
             CHANNELS[pick(COUNT(CHANNELS))], prefix, i, placed, NAMES[pick(COUNT(NAMES))],
             PHONE_PREFIXES[pick(COUNT(PHONE_PREFIXES))], (unsigned)(rnd() % 100000000u),
-            ADDRS[a].province, ADDRS[a].city, ADDRS[a].district, ADDRS[a].detail,
-            ADDRS[a].postal, items, (long long)shipping, discounts, METHODS[pick(COUNT(METHODS))],
-            "PAY", i, (long long)amount, paid, 1 + pick(254));
+            ADDRS[a].province, ADDRS[a].city, ADDRS[a].district, ADDRS[a].detail, 1 + pick(60),
+            101 + pick(2700), ADDRS[a].postal, items, (long long)shipping, discounts,
+            METHODS[pick(COUNT(METHODS))], "PAY", i, (long long)amount, paid,
+            /* As in post_order.lua: a flash sale's buyers, one in eight with a remark, from
+             * many addresses and carrier-grade-NAT IPs. */
+            pick(8) == 0 ? "\"remark\":\"其中1盒刻“生日快乐”\"," : "", 64 + pick(64), pick(256),
+            1 + pick(254));
         if (len <= 0 || (size_t)len >= sizeof line) {
             fprintf(stderr, "gen_orders: line %ld too long\n", i);
             return 1;

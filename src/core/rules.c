@@ -741,10 +741,16 @@ char *rules_result_text(const rules_result_t *r, int64_t evaluated_at_ms, int64_
         jw_obj_begin(&w);
         jw_key(&w, "rule_id");
         jw_str(&w, ev->rule_id);
-        jw_key(&w, "type");
-        jw_str(&w, rule_type_name(ev->type));
         jw_key(&w, "outcome");
         jw_str(&w, rule_outcome_name(ev->outcome));
+        /* Stored for every paid order: a rule that passed or is off needs only its id (its
+         * type and reason are in the rule set of that version). */
+        if (ev->outcome == RULE_OUTCOME_PASS || ev->outcome == RULE_OUTCOME_DISABLED) {
+            jw_obj_end(&w);
+            continue;
+        }
+        jw_key(&w, "type");
+        jw_str(&w, rule_type_name(ev->type));
         jw_key(&w, "reason");
         jw_str(&w, ev->reason);
         if (ev->outcome == RULE_OUTCOME_SKIPPED) {

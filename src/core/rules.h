@@ -225,8 +225,9 @@ bool rules_result_passed(const rules_result_t *r);
 json_t *rules_result_to_json(const rules_result_t *r);
 
 /* The document rules_result_to_json builds, plus "evaluated_at" and "ruleset_version",
- * written as text in one pass (no tree): what intake stores for every order. Caller frees;
- * NULL when out of memory. */
+ * written as text in one pass (no tree): what intake stores for every order. Compact:
+ * passing and disabled rules appear as {"rule_id", "outcome"} only. Caller frees; NULL when
+ * out of memory. */
 char *rules_result_text(const rules_result_t *r, int64_t evaluated_at_ms, int64_t ruleset_version,
                         size_t *len_out);
 
