@@ -81,7 +81,7 @@ run: $(BUILD)/ordo
 # libFuzzer targets (clang): `make fuzz FUZZ_SECONDS=300`. Seeds in fuzz/corpus/<target>/;
 # findings land in build-fuzz/. Not part of `make test` (it runs until the time is up).
 FUZZ_SECONDS ?= 60
-FUZZ_SRCS := $(filter src/core/% src/util/%,$(LIB_SRCS))
+FUZZ_SRCS := $(filter src/core/% src/util/% src/svc/reference_data.c,$(LIB_SRCS))
 fuzz: $(patsubst fuzz/fuzz_%.c,build-fuzz/fuzz_%,$(wildcard fuzz/fuzz_*.c))
 	@for t in $^; do name=$${t#build-fuzz/fuzz_}; mkdir -p build-fuzz/corpus-$$name; \
 	  echo "fuzzing $$name for $(FUZZ_SECONDS) s"; \

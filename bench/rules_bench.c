@@ -16,7 +16,7 @@
 
 #include "core/order_parse.h"
 #include "core/rules.h"
-#include "util/file.h"
+#include "svc/reference_data.h"
 
 static const char ORDER[] =
     "{\"channel\": \"taobao\", \"external_id\": \"T20261111000123\","
@@ -35,13 +35,6 @@ static double now_ns(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
-
-static char *load_data(const char *relative) {
-    char path[1024];
-    if (data_path(relative, path, sizeof path) != 0)
-        return NULL;
-    return file_read_all(path, NULL);
 }
 
 static double bench(const char *label, const ruleset_t *rs, const order_input_t *o,
@@ -72,17 +65,11 @@ static double bench(const char *label, const ruleset_t *rs, const order_input_t 
 int main(int argc, char **argv) {
     long n = argc > 1 ? atol(argv[1]) : 1000000;
     char err[256];
-    char *text = load_data("divisions/vant-area-data-2.1.0.areaList.json");
-    divisions_t *div = text ? divisions_from_json(text, err, sizeof err) : NULL;
-    free(text);
-    text = load_data("phone/libphonenumber_PhoneNumberMetadata_CN_territory.xml");
-    phone_plan_t *phones = text ? phone_plan_from_xml(text, err, sizeof err) : NULL;
-    free(text);
-    if (!div || !phones) {
-        fprintf(stderr, "rules_bench: cannot load data/ (run from the repository root)\n");
+    order_validation_t v;
+    if (reference_data_load(&v, err, sizeof err) != 0) {
+        fprintf(stderr, "rules_bench: %s\n", err);
         return 1;
     }
-    order_validation_t v = {div, phones};
     json_t *doc = json_loads(ORDER, 0, NULL);
     order_input_t o;
     field_errors_t errs = {0};
@@ -138,7 +125,6 @@ int main(int argc, char **argv) {
     ruleset_free(big);
     ruleset_free(rs);
     order_input_free(&o);
-    divisions_free(div);
-    phone_plan_free(phones);
+    reference_data_free(&v);
     return 0;
 }

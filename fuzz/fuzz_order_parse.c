@@ -7,31 +7,14 @@
 
 #include "core/order_doc.h"
 #include "core/order_parse.h"
-#include "util/file.h"
+#include "svc/reference_data.h"
 
 static order_validation_t validation;
 
-static void load(void) {
-    char path[4096], err[256];
-    char *text;
-    if (data_path("divisions/vant-area-data-2.1.0.areaList.json", path, sizeof path) != 0 ||
-        !(text = file_read_all(path, NULL)))
-        abort();
-    validation.divisions = divisions_from_json(text, err, sizeof err);
-    free(text);
-    if (data_path("phone/libphonenumber_PhoneNumberMetadata_CN_territory.xml", path,
-                  sizeof path) != 0 ||
-        !(text = file_read_all(path, NULL)))
-        abort();
-    validation.phones = phone_plan_from_xml(text, err, sizeof err);
-    free(text);
-    if (!validation.divisions || !validation.phones)
-        abort();
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-    if (!validation.divisions)
-        load();
+    char err[256];
+    if (!validation.divisions && reference_data_load(&validation, err, sizeof err) != 0)
+        abort();
     json_t *doc = json_loadb((const char *)data, size, JSON_REJECT_DUPLICATES, NULL);
     if (!doc)
         return 0;

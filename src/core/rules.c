@@ -664,6 +664,16 @@ static json_t *eval_to_json(const rule_eval_t *ev) {
     return j;
 }
 
+bool rules_first_hit_of_reason(const rules_result_t *r, int i) {
+    if (r->rules[i].outcome != RULE_OUTCOME_HIT)
+        return false;
+    for (int k = 0; k < i; k++)
+        if (r->rules[k].outcome == RULE_OUTCOME_HIT &&
+            strcmp(r->rules[k].reason, r->rules[i].reason) == 0)
+            return false;
+    return true;
+}
+
 json_t *rules_result_to_json(const rules_result_t *r) {
     json_t *j = json_object(), *reasons = json_array(), *rules = json_array();
     bool ok = j && put(j, "passed", json_boolean(rules_result_passed(r))) &&
@@ -671,13 +681,7 @@ json_t *rules_result_to_json(const rules_result_t *r) {
     for (int i = 0; ok && i < r->n; i++) {
         const rule_eval_t *ev = &r->rules[i];
         ok = json_array_append_new(rules, eval_to_json(ev)) == 0;
-        if (!ok || ev->outcome != RULE_OUTCOME_HIT)
-            continue;
-        bool seen = false;
-        for (int k = 0; k < i && !seen; k++)
-            seen = r->rules[k].outcome == RULE_OUTCOME_HIT &&
-                   strcmp(r->rules[k].reason, ev->reason) == 0;
-        if (!seen)
+        if (ok && rules_first_hit_of_reason(r, i))
             ok = json_array_append_new(reasons, json_string(ev->reason)) == 0;
     }
     json_decref(reasons);
@@ -724,13 +728,7 @@ char *rules_result_text(const rules_result_t *r, int64_t evaluated_at_ms, int64_
     jw_arr_begin(&w);
     for (int i = 0; i < r->n; i++) {
         const rule_eval_t *ev = &r->rules[i];
-        if (ev->outcome != RULE_OUTCOME_HIT)
-            continue;
-        bool seen = false;
-        for (int k = 0; k < i && !seen; k++)
-            seen = r->rules[k].outcome == RULE_OUTCOME_HIT &&
-                   strcmp(r->rules[k].reason, ev->reason) == 0;
-        if (!seen)
+        if (rules_first_hit_of_reason(r, i))
             jw_str(&w, ev->reason);
     }
     jw_arr_end(&w);

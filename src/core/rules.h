@@ -215,6 +215,9 @@ typedef struct {
 bool rules_evaluate(const ruleset_t *rs, const order_input_t *o, const rules_context_t *ctx,
                     rules_result_t *out);
 
+/* True when rule i hit and no earlier rule hit with the same reason: one hold per reason. */
+bool rules_first_hit_of_reason(const rules_result_t *r, int i);
+
 /* True when no rule hit: the order needs no hold. */
 bool rules_result_passed(const rules_result_t *r);
 

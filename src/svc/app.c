@@ -7,7 +7,7 @@
 
 #include "core/limits.h"
 #include "svc/auto_review.h"
-#include "util/file.h"
+#include "svc/reference_data.h"
 
 /* Every reader connection ever opened, so app_close can close those of threads that are gone
  * (the HTTP server's pool threads). */
@@ -20,18 +20,6 @@ static pthread_mutex_t readers_mu = PTHREAD_MUTEX_INITIALIZER;
 static reader_node_t *readers;
 static _Thread_local store_t *thread_reader;
 static _Thread_local const app_t *thread_reader_app;
-
-static char *load_data(const char *relative, char *err, size_t err_len) {
-    char path[4096];
-    if (data_path(relative, path, sizeof path) != 0) {
-        snprintf(err, err_len, "data file %s not found (set ORDO_DATA_DIR)", relative);
-        return NULL;
-    }
-    char *text = file_read_all(path, NULL);
-    if (!text)
-        snprintf(err, err_len, "cannot read %s", path);
-    return text;
-}
 
 app_t *app_open(const char *db_url, char *err, size_t err_len) {
     app_t *app = calloc(1, sizeof *app);
@@ -48,21 +36,8 @@ app_t *app_open(const char *db_url, char *err, size_t err_len) {
     if (node && *node)
         app->node_id = atoi(node) % 100;
 
-    char *text = load_data("divisions/vant-area-data-2.1.0.areaList.json", err, err_len);
-    if (!text)
+    if (reference_data_load(&app->validation, err, err_len) != 0)
         goto fail;
-    app->divisions = divisions_from_json(text, err, err_len);
-    free(text);
-    if (!app->divisions)
-        goto fail;
-    text = load_data("phone/libphonenumber_PhoneNumberMetadata_CN_territory.xml", err, err_len);
-    if (!text)
-        goto fail;
-    app->phones = phone_plan_from_xml(text, err, err_len);
-    free(text);
-    if (!app->phones)
-        goto fail;
-
     app->review = review_state_new();
     if (!app->review) {
         snprintf(err, err_len, "out of memory");
@@ -80,8 +55,7 @@ app_t *app_open(const char *db_url, char *err, size_t err_len) {
     return app;
 fail:
     review_state_free(app->review);
-    divisions_free(app->divisions);
-    phone_plan_free(app->phones);
+    reference_data_free(&app->validation);
     free(app);
     return NULL;
 }
@@ -100,8 +74,7 @@ void app_close(app_t *app) {
     pthread_mutex_unlock(&readers_mu);
     thread_reader = NULL;
     review_state_free(app->review);
-    divisions_free(app->divisions);
-    phone_plan_free(app->phones);
+    reference_data_free(&app->validation);
     free(app);
 }
 

@@ -4,8 +4,7 @@
 #include <stdatomic.h>
 #include <stdint.h>
 
-#include "core/divisions.h"
-#include "core/phone.h"
+#include "core/order_parse.h"
 #include "store/store.h"
 #include "svc/writer.h"
 
@@ -14,8 +13,7 @@
 typedef struct {
     char db_url[1024];
     writer_t *writer;
-    divisions_t *divisions;
-    phone_plan_t *phones;
+    order_validation_t validation; /* reference data: divisions and numbering plan */
     int64_t payment_hold_ms;
     int node_id; /* 0..99, distinguishes order numbers of nodes sharing one database */
 

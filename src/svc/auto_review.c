@@ -214,13 +214,7 @@ int auto_review_finish(store_t *s, app_t *app, const review_prep_t *prep, order_
     jw_arr_begin(&w);
     for (int i = 0; i < res->n && rc == STORE_OK; i++) {
         const rule_eval_t *ev = &res->rules[i];
-        if (ev->outcome != RULE_OUTCOME_HIT)
-            continue;
-        bool seen = false;
-        for (int k = 0; k < i && !seen; k++)
-            seen = res->rules[k].outcome == RULE_OUTCOME_HIT &&
-                   strcmp(res->rules[k].reason, ev->reason) == 0;
-        if (seen)
+        if (!rules_first_hit_of_reason(res, i))
             continue;
         char *detail = rules_values_text(ev);
         hold_rec_t h = {.order_id = rec->id,

@@ -171,7 +171,7 @@ svc_op_t *warehouse_put_op(app_t *app, const char *code, json_t *body, const cha
     const char *name = field_string(body, "name", true, ORDO_NAME_MAX, e);
     int32_t priority = (int32_t)field_int(body, "priority", false, 0, 1000000, 100, e);
     if (addr.province && addr.city && addr.district)
-        divisions_resolve(app->divisions, &addr, "", e);
+        divisions_resolve(app->validation.divisions, &addr, "", e);
     if (e->count) {
         /* Division errors come back as ".province" with an empty prefix: drop the dot. */
         for (int i = 0; i < e->count; i++)

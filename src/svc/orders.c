@@ -448,11 +448,10 @@ svc_op_t *order_place_op(app_t *app, json_t *body, const char *actor, svc_result
     p->op.run = place_run;
     p->op.finish = place_finish;
     p->op.destroy = place_destroy;
-    order_validation_t v = {.divisions = app->divisions, .phones = app->phones};
     /* On the stack: valid orders, the common case, never allocate an error list. */
     field_errors_t errs;
     errs.count = errs.dropped = 0;
-    bool valid = order_parse(body, &v, &p->in, &errs);
+    bool valid = order_parse(body, &app->validation, &p->in, &errs);
     store_t *r = app_reader(app);
     if (!r) {
         svc_fail(immediate, ORDO_E_STORE, "cannot open the database for reading");
@@ -672,14 +671,7 @@ void order_events(app_t *app, const char *order_no, svc_result_t *r) {
         svc_ok(r, 200, events);
 }
 
-void order_list(app_t *app, const order_filter_t *f, svc_result_t *r) {
-    store_t *s = reader_or_fail(app, r);
-    if (!s)
-        return;
-    order_rec_t *recs = NULL;
-    int n = 0;
-    s->vt->read_begin(s);
-    int rc = s->vt->order_list(s, f, &recs, &n);
+void order_page_result(store_t *s, int rc, order_rec_t *recs, int n, int limit, svc_result_t *r) {
     json_t *items = json_array();
     for (int i = 0; i < n && rc == STORE_OK; i++) {
         json_t *view = NULL;
@@ -688,9 +680,9 @@ void order_list(app_t *app, const order_filter_t *f, svc_result_t *r) {
             json_array_append_new(items, view);
     }
     s->vt->read_end(s);
-    char cursor[32];
     json_t *next = json_null();
-    if (n == f->limit && n > 0) {
+    if (rc == STORE_OK && n == limit && n > 0) {
+        char cursor[32];
         snprintf(cursor, sizeof cursor, "%lld", (long long)recs[n - 1].id);
         next = json_string(cursor);
     }
@@ -704,4 +696,15 @@ void order_list(app_t *app, const order_filter_t *f, svc_result_t *r) {
         return;
     }
     svc_ok(r, 200, json_pack("{s:o, s:o}", "items", items, "next_cursor", next));
+}
+
+void order_list(app_t *app, const order_filter_t *f, svc_result_t *r) {
+    store_t *s = reader_or_fail(app, r);
+    if (!s)
+        return;
+    order_rec_t *recs = NULL;
+    int n = 0;
+    s->vt->read_begin(s);
+    int rc = s->vt->order_list(s, f, &recs, &n);
+    order_page_result(s, rc, recs, n, f->limit, r);
 }

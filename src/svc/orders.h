@@ -33,6 +33,11 @@ ordo_err_t order_cancel_in_tx(store_t *s, svc_op_t *op, order_rec_t *rec, const 
 /* An op's finish hook for actions on one order: answers with the order as it now is. */
 void order_view_finish(svc_op_t *op, const char *order_no);
 
+/* Answers a page of orders inside an open read (which it ends): {items: [views],
+ * next_cursor}, the cursor being the last order's id when the page is full. Takes recs
+ * (frees them); rc is the store's result for fetching them. */
+void order_page_result(store_t *s, int rc, order_rec_t *recs, int n, int limit, svc_result_t *r);
+
 /* Loads and builds the view of one order (by id, or by number when order_no is set). */
 int order_load_view(store_t *s, int64_t id, const char *order_no, json_t **out);
 

@@ -244,28 +244,5 @@ void review_queue(app_t *app, const review_filter_t *f, svc_result_t *r) {
     int n = 0;
     s->vt->read_begin(s);
     int rc = s->vt->review_queue(s, f, &recs, &n);
-    json_t *items = json_array();
-    for (int i = 0; i < n && rc == STORE_OK; i++) {
-        json_t *view = NULL;
-        rc = order_load_view(s, recs[i].id, NULL, &view);
-        if (rc == STORE_OK)
-            json_array_append_new(items, view);
-    }
-    s->vt->read_end(s);
-    json_t *next = json_null();
-    if (rc == STORE_OK && n == f->limit && n > 0) {
-        char cursor[32];
-        snprintf(cursor, sizeof cursor, "%lld", (long long)recs[n - 1].id);
-        next = json_string(cursor);
-    }
-    for (int i = 0; i < n; i++)
-        order_rec_clear(&recs[i]);
-    free(recs);
-    if (rc != STORE_OK) {
-        json_decref(items);
-        json_decref(next);
-        svc_fail(r, ORDO_E_STORE, "%s", s->vt->errmsg(s));
-        return;
-    }
-    svc_ok(r, 200, json_pack("{s:o, s:o}", "items", items, "next_cursor", next));
+    order_page_result(s, rc, recs, n, f->limit, r);
 }

@@ -12,58 +12,7 @@
 #include "core/rules.h"
 #include "util/file.h"
 
-/* The canonical example order: 北京 朝阳区 大望路甲18号1单元, 42000 fen, paid, with a remark. */
-static const char BASE[] =
-    "{\"channel\": \"taobao\", \"external_id\": \"T20261111000123\","
-    " \"placed_at\": \"2026-11-11T00:00:01+08:00\","
-    " \"buyer\": {\"name\": \"王女士\", \"phone\": \"13800138000\"},"
-    " \"address\": {\"province\": \"北京市\", \"city\": \"北京市\", \"district\": \"朝阳区\","
-    "             \"detail\": \"大望路甲18号1单元\", \"postal_code\": \"100022\"},"
-    " \"items\": [{\"sku\": \"MOONCAKE-6\", \"qty\": 5, \"unit_price\": 8800}],"
-    " \"shipping_fee\": 0, \"discounts\": [{\"code\": \"COUPON-20\", \"amount\": 2000}],"
-    " \"payment\": {\"status\": \"paid\", \"method\": \"alipay\", \"transaction_id\": "
-    "\"2026111122001\","
-    "             \"amount\": 42000, \"paid_at\": \"2026-11-11T00:00:05+08:00\"},"
-    " \"remark\": \"其中1盒刻“生日快乐”\", \"requested_delivery_date\": \"2026-11-13\","
-    " \"splittable\": true, \"client_ip\": \"203.0.113.7\"}";
-
-typedef struct {
-    divisions_t *divisions;
-    phone_plan_t *phones;
-    order_validation_t v;
-} fixture_t;
-
-static int setup(void **state) {
-    char path[1024], err[256];
-    fixture_t *f = calloc(1, sizeof *f);
-    if (!f)
-        return -1;
-    *state = f;
-    if (data_path("divisions/vant-area-data-2.1.0.areaList.json", path, sizeof path) != 0)
-        return -1;
-    char *text = file_read_all(path, NULL);
-    f->divisions = text ? divisions_from_json(text, err, sizeof err) : NULL;
-    free(text);
-    if (data_path("phone/libphonenumber_PhoneNumberMetadata_CN_territory.xml", path, sizeof path) !=
-        0)
-        return -1;
-    text = file_read_all(path, NULL);
-    f->phones = text ? phone_plan_from_xml(text, err, sizeof err) : NULL;
-    free(text);
-    if (!f->divisions || !f->phones)
-        return -1;
-    f->v.divisions = f->divisions;
-    f->v.phones = f->phones;
-    return 0;
-}
-
-static int teardown(void **state) {
-    fixture_t *f = *state;
-    divisions_free(f->divisions);
-    phone_plan_free(f->phones);
-    free(f);
-    return 0;
-}
+#include "fixture.h"
 
 static json_t *parse_json(const char *text) {
     json_error_t jerr;
