@@ -235,10 +235,11 @@ int auto_review_finish(store_t *s, app_t *app, const review_prep_t *prep, order_
     *holds_text = jw_take(&w, NULL);
     if (!*holds_text && rc == STORE_OK)
         rc = STORE_ERROR;
-    if (rc == STORE_OK && passed) {
-        rc = s->vt->order_set_status(s, rec->id, ORDER_APPROVED, now);
+    order_status_t status = passed ? ORDER_APPROVED : ORDER_PENDING_REVIEW;
+    if (rc == STORE_OK && status != rec->status) {
+        rc = s->vt->order_set_status(s, rec->id, status, now);
         if (rc == STORE_OK)
-            rec->status = ORDER_APPROVED;
+            rec->status = status;
     }
     if (rc == STORE_OK) {
         *review_text = text; /* the view shows the stored evaluation as it is */

@@ -27,10 +27,10 @@ typedef struct {
 
 int auto_review_prepare(store_t *s, app_t *app, const order_input_t *in, review_prep_t *prep);
 
-/* After the reservation: evaluates, opens the holds, records the evaluation and moves a
- * passing order to approved (rec->status follows). Returns the holds opened and the
- * evaluation as JSON text in *holds_text and *review_text (caller frees both). Writer thread
- * only. */
+/* After the reservation: evaluates, opens the holds, records the evaluation and sets the
+ * order's status — approved when it passed, else pending_review (rec->status follows). Returns the
+ * holds opened and the evaluation as JSON text in *holds_text and *review_text (caller frees both).
+ * Writer thread only. */
 int auto_review_finish(store_t *s, app_t *app, const review_prep_t *prep, order_rec_t *rec,
                        const order_input_t *in, bool stock_short, const char *actor, int64_t now_ms,
                        char **holds_text, char **review_text);

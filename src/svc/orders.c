@@ -274,7 +274,10 @@ static ordo_err_t place_run(store_t *s, svc_op_t *op) {
         return ORDO_E_STORE;
     rec->channel = in->channel;
     snprintf(rec->external_id, sizeof rec->external_id, "%s", in->external_id);
-    rec->status = in->payment_status == PAYMENT_PAID ? ORDER_PENDING_REVIEW : ORDER_PENDING_PAYMENT;
+    /* A paid order is written as approved, the outcome for most; the review moves it to
+     * pending_review in this same transaction when a rule holds it (an update also rewrites
+     * the status index, so it is paid only by orders that need it). */
+    rec->status = in->payment_status == PAYMENT_PAID ? ORDER_APPROVED : ORDER_PENDING_PAYMENT;
     rec->created_at_ms = rec->updated_at_ms = op->now_ms;
     rec->payment_expires_at_ms =
         rec->status == ORDER_PENDING_PAYMENT ? op->now_ms + op->app->payment_hold_ms : 0;
