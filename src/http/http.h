@@ -31,8 +31,13 @@ typedef struct {
     const char *path;
     const char *params[4]; /* path parameters, in pattern order */
     json_t *body;          /* parsed JSON body or NULL when empty */
+    const char *raw;       /* platform callbacks: the body as received */
+    size_t raw_len;
     const char *actor;
 } http_req_t;
+
+/* Returns a request header's value, or NULL. */
+const char *http_header(const http_req_t *req, const char *name);
 
 /* Returns a query-string value, or NULL. */
 const char *http_query(const http_req_t *req, const char *name);
@@ -47,6 +52,9 @@ typedef struct {
     http_handler_t handler;
     bool needs_body;
     const char *location; /* for 201s: the created resource is at location + its identifier */
+    /* Called by payment platforms: no bearer token (the signature authenticates the body)
+     * and the body is handed over raw, in whatever format the platform sends. */
+    bool platform_callback;
 } http_route_t;
 
 extern const http_route_t http_routes[];

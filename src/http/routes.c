@@ -10,6 +10,7 @@
 #include "svc/exceptions.h"
 #include "svc/fields.h"
 #include "svc/orders.h"
+#include "svc/payments.h"
 #include "svc/review.h"
 #include "svc/stock.h"
 #include "util/timefmt.h"
@@ -274,34 +275,74 @@ static svc_op_t *put_review_rules(http_req_t *q, svc_result_t *r) {
     return review_rules_put_op(q->app, q->body, q->actor, r);
 }
 
+static int provider_param(http_req_t *q, svc_result_t *r) {
+    int p = provider_from_name(q->params[0]);
+    if (p < 0)
+        svc_fail(r, ORDO_E_NOT_FOUND, "no payment provider '%s' (alipay, wechat, hmac)",
+                 q->params[0]);
+    return p;
+}
+
+static svc_op_t *put_provider(http_req_t *q, svc_result_t *r) {
+    int p = provider_param(q, r);
+    return p < 0 ? NULL : provider_put_op(q->app, (provider_t)p, q->body, q->actor, r);
+}
+
+static svc_op_t *get_provider(http_req_t *q, svc_result_t *r) {
+    int p = provider_param(q, r);
+    if (p >= 0)
+        provider_get(q->app, (provider_t)p, r);
+    return NULL;
+}
+
+/* Called by the payment platform, not by a user: authenticated by its signature. */
+static svc_op_t *payment_notify(http_req_t *q, svc_result_t *r) {
+    int p = provider_param(q, r);
+    if (p < 0)
+        return NULL;
+    bool wechat = p == PROVIDER_WECHAT;
+    notification_t n = {
+        .body = q->raw,
+        .body_len = q->raw_len,
+        .timestamp = wechat ? http_header(q, "Wechatpay-Timestamp") : NULL,
+        .nonce = wechat ? http_header(q, "Wechatpay-Nonce") : NULL,
+        .signature = http_header(q, wechat ? "Wechatpay-Signature" : "X-Ordo-Signature"),
+        .serial = wechat ? http_header(q, "Wechatpay-Serial") : NULL,
+    };
+    return payment_notify_op(q->app, (provider_t)p, &n, r);
+}
+
 static svc_op_t *verify_ledger(http_req_t *q, svc_result_t *r) {
     stock_verify(q->app, r);
     return NULL;
 }
 
 const http_route_t http_routes[] = {
-    {"PUT", "/v1/skus/{}", put_sku, true, NULL},
-    {"GET", "/v1/skus/{}", get_sku, false, NULL},
-    {"PUT", "/v1/warehouses/{}", put_warehouse, true, NULL},
-    {"GET", "/v1/warehouses/{}", get_warehouse, false, NULL},
-    {"PUT", "/v1/stock/{}/{}", put_stock, true, NULL},
-    {"POST", "/v1/stock/{}/{}/adjust", adjust_stock, true, NULL},
-    {"GET", "/v1/stock/{}", get_stock, false, NULL},
-    {"POST", "/v1/orders", post_order, true, "/v1/orders/"},
-    {"GET", "/v1/orders", list_orders, false, NULL},
-    {"GET", "/v1/orders/{}", get_order, false, NULL},
-    {"GET", "/v1/orders/{}/events", get_order_events, false, NULL},
-    {"POST", "/v1/orders/{}/cancel", cancel_order, false, NULL},
-    {"POST", "/v1/orders/{}/holds", place_hold, true, NULL},
-    {"DELETE", "/v1/orders/{}/holds/{}", release_hold, false, NULL},
-    {"POST", "/v1/orders/{}/approve", approve_order, false, NULL},
-    {"POST", "/v1/orders/{}/reject", reject_order, false, NULL},
-    {"GET", "/v1/review/queue", get_review_queue, false, NULL},
-    {"GET", "/v1/review/rules", get_review_rules, false, NULL},
-    {"PUT", "/v1/review/rules", put_review_rules, true, NULL},
-    {"GET", "/v1/exceptions", list_exceptions, false, NULL},
-    {"GET", "/v1/ledger/verify", verify_ledger, false, NULL},
-    {"POST", "/v1/exceptions/{}/resolve", resolve_exception, false, NULL},
+    {"PUT", "/v1/skus/{}", put_sku, true, NULL, false},
+    {"GET", "/v1/skus/{}", get_sku, false, NULL, false},
+    {"PUT", "/v1/warehouses/{}", put_warehouse, true, NULL, false},
+    {"GET", "/v1/warehouses/{}", get_warehouse, false, NULL, false},
+    {"PUT", "/v1/stock/{}/{}", put_stock, true, NULL, false},
+    {"POST", "/v1/stock/{}/{}/adjust", adjust_stock, true, NULL, false},
+    {"GET", "/v1/stock/{}", get_stock, false, NULL, false},
+    {"POST", "/v1/orders", post_order, true, "/v1/orders/", false},
+    {"GET", "/v1/orders", list_orders, false, NULL, false},
+    {"GET", "/v1/orders/{}", get_order, false, NULL, false},
+    {"GET", "/v1/orders/{}/events", get_order_events, false, NULL, false},
+    {"POST", "/v1/orders/{}/cancel", cancel_order, false, NULL, false},
+    {"POST", "/v1/orders/{}/holds", place_hold, true, NULL, false},
+    {"DELETE", "/v1/orders/{}/holds/{}", release_hold, false, NULL, false},
+    {"POST", "/v1/orders/{}/approve", approve_order, false, NULL, false},
+    {"POST", "/v1/orders/{}/reject", reject_order, false, NULL, false},
+    {"GET", "/v1/review/queue", get_review_queue, false, NULL, false},
+    {"GET", "/v1/review/rules", get_review_rules, false, NULL, false},
+    {"PUT", "/v1/review/rules", put_review_rules, true, NULL, false},
+    {"GET", "/v1/exceptions", list_exceptions, false, NULL, false},
+    {"GET", "/v1/ledger/verify", verify_ledger, false, NULL, false},
+    {"PUT", "/v1/payments/providers/{}", put_provider, true, NULL, false},
+    {"GET", "/v1/payments/providers/{}", get_provider, false, NULL, false},
+    {"POST", "/v1/payments/{}/notify", payment_notify, false, NULL, true},
+    {"POST", "/v1/exceptions/{}/resolve", resolve_exception, false, NULL, false},
 };
 
 const int http_routes_count = sizeof http_routes / sizeof http_routes[0];

@@ -117,8 +117,9 @@ static enum MHD_Result send_result(struct MHD_Connection *conn, svc_result_t *r,
     if (r->body_text) {
         char *text = r->body_text; /* the response takes it */
         r->body_text = NULL;
-        return send_bytes(conn, r->http_status, "application/json", text, r->body_len,
-                          r->http_status == 201 ? location : NULL);
+        return send_bytes(conn, r->http_status,
+                          r->content_type ? r->content_type : "application/json", text,
+                          r->body_len, r->http_status == 201 ? location : NULL);
     }
     json_t *body = r->body ? r->body : json_object();
     enum MHD_Result ret = send_json(conn, r->http_status, body, "application/json",
@@ -165,6 +166,10 @@ static const http_route_t *route_find(const char *method, const char *path, req_
             return &http_routes[i];
     }
     return NULL;
+}
+
+const char *http_header(const http_req_t *req, const char *name) {
+    return MHD_lookup_connection_value((struct MHD_Connection *)req->conn, MHD_HEADER_KIND, name);
 }
 
 const char *http_query(const http_req_t *req, const char *name) {
@@ -238,11 +243,11 @@ static enum MHD_Result dispatch(http_server_t *srv, req_ctx_t *ctx, struct MHD_C
             return serve_meta(srv, conn, url);
         return send_problem(conn, ORDO_E_NOT_FOUND, "no such path", NULL);
     }
-    if (!token_ok(srv, conn))
-        return send_problem(conn, ORDO_E_UNAUTHORIZED,
-                            "send Authorization: Bearer <token> with every /v1 request", NULL);
     bool path_known;
     const http_route_t *route = route_find(method, url, ctx, &path_known);
+    if (!(route && route->platform_callback) && !token_ok(srv, conn))
+        return send_problem(conn, ORDO_E_UNAUTHORIZED,
+                            "send Authorization: Bearer <token> with every /v1 request", NULL);
     if (!route)
         return send_problem(conn, path_known ? ORDO_E_METHOD_NOT_ALLOWED : ORDO_E_NOT_FOUND,
                             path_known ? "method not allowed here" : "no such path", NULL);
@@ -255,7 +260,12 @@ static enum MHD_Result dispatch(http_server_t *srv, req_ctx_t *ctx, struct MHD_C
         .conn = conn, .app = srv->app, .method = method, .path = url, .actor = "admin"};
     for (int i = 0; i < 4; i++)
         req.params[i] = ctx->params[i];
-    if (ctx->body_len > 0) {
+    if (route->platform_callback) {
+        req.raw = ctx->body ? ctx->body : "";
+        req.raw_len = ctx->body_len;
+        if (ctx->body)
+            ctx->body[ctx->body_len] = '\0'; /* the buffer always has room for it */
+    } else if (ctx->body_len > 0) {
         if (!content_type_ok(conn))
             return send_problem(conn, ORDO_E_UNSUPPORTED_MEDIA_TYPE,
                                 "send the body as application/json", NULL);

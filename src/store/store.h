@@ -265,6 +265,16 @@ typedef struct store_vtable {
     int (*phone_has_orders)(store_t *s, const char *phone, bool *any);
     int (*evaluation_append)(store_t *s, int64_t order_id, int64_t at_ms, int64_t version,
                              bool passed, const char *result_json);
+    /* A payment provider's settings (caller frees *config_json); STORE_NOT_FOUND if unset. */
+    int (*provider_get)(store_t *s, const char *name, char **config_json);
+    int (*provider_put)(store_t *s, const char *name, const char *config_json, const char *actor,
+                        int64_t now_ms);
+    /* Records a notification acted on; STORE_CONFLICT (nothing written) when the same
+     * provider already sent this key. */
+    int (*notification_record)(store_t *s, const char *provider, const char *notify_key,
+                               int64_t order_id, const char *trade_status, int64_t amount_fen,
+                               const char *transaction_id, const char *outcome, int64_t now_ms);
+
     /* The latest evaluation of the order, or json null when it was never evaluated. */
     int (*evaluation_latest)(store_t *s, int64_t order_id, json_t **out);
 

@@ -137,6 +137,7 @@ int auto_review_prepare(store_t *s, app_t *app, const order_input_t *in, review_
         v->others = velocity_count(st->recent, v->key, key, in->placed_at_ms,
                                    (int64_t)v->window_seconds * 1000);
     }
+    prep->payment_confirmed = false;
     bool any = false;
     if (rc == STORE_OK)
         rc = s->vt->phone_has_orders(s, in->phone_normalized, &any);
@@ -193,7 +194,8 @@ int auto_review_finish(store_t *s, app_t *app, const review_prep_t *prep, order_
                        char **holds_text, char **review_text) {
     (void)actor; /* holds and moves made here are the rules' own */
     review_state_t *st = app->review;
-    rules_context_t ctx = {.payment_verified = payment_verified_at_intake(in),
+    rules_context_t ctx = {.payment_verified =
+                               prep->payment_confirmed || payment_verified_at_intake(in),
                            .stock_short = stock_short,
                            .first_order = prep->first_order,
                            .velocity = prep->velocity,

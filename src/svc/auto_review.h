@@ -23,6 +23,9 @@ typedef struct {
     rules_velocity_count_t velocity[RULES_MAX];
     int n_velocity;
     bool first_order;
+    /* Set by the caller after prepare when the payment provider has confirmed the payment
+     * (a notification); otherwise decided by channel (payment_verified_at_intake). */
+    bool payment_confirmed;
 } review_prep_t;
 
 int auto_review_prepare(store_t *s, app_t *app, const order_input_t *in, review_prep_t *prep);

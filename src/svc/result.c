@@ -11,6 +11,7 @@ void svc_result_init(svc_result_t *r) {
     r->body_text = NULL;
     r->body_len = 0;
     r->created[0] = '\0';
+    r->content_type = NULL;
     r->detail[0] = '\0';
     r->errors = NULL;
 }

@@ -96,6 +96,18 @@ const char *const sqlite_migrations[] = {
     "DROP INDEX orders_phone;"
     "CREATE INDEX orders_phone ON orders(buyer_phone, placed_at);"
     "CREATE INDEX orders_placed_at ON orders(placed_at);",
+
+    /* 4: payments — each provider's settings (secrets included: this file is the merchant's)
+     * and every notification acted on, unique per provider and notification so a retry
+     * changes nothing. */
+    "CREATE TABLE payment_providers (name TEXT PRIMARY KEY, config TEXT NOT NULL,"
+    "  updated_at INTEGER NOT NULL, updated_by TEXT NOT NULL);"
+    "CREATE TABLE payment_notifications ("
+    "  id INTEGER PRIMARY KEY, provider TEXT NOT NULL, notify_key TEXT NOT NULL,"
+    "  order_id INTEGER NOT NULL, trade_status TEXT NOT NULL, amount_fen INTEGER NOT NULL,"
+    "  transaction_id TEXT, outcome TEXT NOT NULL, received_at INTEGER NOT NULL,"
+    "  UNIQUE (provider, notify_key));"
+    "CREATE INDEX payment_notifications_order ON payment_notifications(order_id);",
 };
 
 const int sqlite_migrations_count = sizeof sqlite_migrations / sizeof sqlite_migrations[0];

@@ -83,6 +83,9 @@ enum {
     Q_PHONE_HAS_ORDERS,
     Q_EVAL_APPEND,
     Q_EVAL_LATEST,
+    Q_PROVIDER_GET,
+    Q_PROVIDER_PUT,
+    Q_NOTIFICATION_RECORD,
     Q__COUNT
 };
 
@@ -227,6 +230,14 @@ static const char *const sql_text[Q__COUNT] = {
     [Q_PHONE_HAS_ORDERS] = "SELECT 1 FROM orders WHERE buyer_phone = ?1 LIMIT 1",
     [Q_EVAL_APPEND] = "INSERT INTO review_evaluations (order_id, at, ruleset_version, passed, "
                       "result) VALUES (?1,?2,?3,?4,?5)",
+    [Q_PROVIDER_GET] = "SELECT config FROM payment_providers WHERE name = ?1",
+    [Q_PROVIDER_PUT] = "INSERT INTO payment_providers (name, config, updated_at, updated_by) "
+                       "VALUES (?1,?2,?3,?4) ON CONFLICT (name) DO UPDATE SET config = "
+                       "excluded.config, updated_at = excluded.updated_at, updated_by = "
+                       "excluded.updated_by",
+    [Q_NOTIFICATION_RECORD] = "INSERT INTO payment_notifications (provider, notify_key, order_id, "
+                              "trade_status, amount_fen, transaction_id, outcome, received_at) "
+                              "VALUES (?1,?2,?3,?4,?5,?6,?7,?8)",
     [Q_EVAL_LATEST] = "SELECT at, ruleset_version, result FROM review_evaluations WHERE "
                       "order_id = ?1 ORDER BY id DESC LIMIT 1",
 };
@@ -1440,6 +1451,57 @@ static int sq_evaluation_latest(store_t *base, int64_t order_id, json_t **out) {
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : fail(s);
 }
 
+/* ---- payments ---- */
+
+static int sq_provider_get(store_t *base, const char *name, char **config_json) {
+    sq_t *s = SQ(base);
+    sqlite3_stmt *st = stmt(s, Q_PROVIDER_GET);
+    if (!st)
+        return STORE_ERROR;
+    bind_text(st, 1, name);
+    int rc = sqlite3_step(st), out = STORE_OK;
+    if (rc == SQLITE_ROW) {
+        *config_json = strdup(col_text(st, 0));
+        if (!*config_json)
+            out = STORE_ERROR;
+    } else {
+        out = rc == SQLITE_DONE ? STORE_NOT_FOUND : fail(s);
+    }
+    done(st);
+    return out;
+}
+
+static int sq_provider_put(store_t *base, const char *name, const char *config_json,
+                           const char *actor, int64_t now) {
+    sq_t *s = SQ(base);
+    sqlite3_stmt *st = stmt(s, Q_PROVIDER_PUT);
+    if (!st)
+        return STORE_ERROR;
+    bind_text(st, 1, name);
+    bind_text(st, 2, config_json);
+    sqlite3_bind_int64(st, 3, now);
+    bind_text(st, 4, actor);
+    return exec_step(s, st);
+}
+
+static int sq_notification_record(store_t *base, const char *provider, const char *notify_key,
+                                  int64_t order_id, const char *trade_status, int64_t amount_fen,
+                                  const char *transaction_id, const char *outcome, int64_t now) {
+    sq_t *s = SQ(base);
+    sqlite3_stmt *st = stmt(s, Q_NOTIFICATION_RECORD);
+    if (!st)
+        return STORE_ERROR;
+    bind_text(st, 1, provider);
+    bind_text(st, 2, notify_key);
+    sqlite3_bind_int64(st, 3, order_id);
+    bind_text(st, 4, trade_status);
+    sqlite3_bind_int64(st, 5, amount_fen);
+    bind_text(st, 6, transaction_id);
+    bind_text(st, 7, outcome);
+    sqlite3_bind_int64(st, 8, now);
+    return exec_step(s, st);
+}
+
 static int sq_count_orders(store_t *base, int64_t *n) {
     sq_t *s = SQ(base);
     sqlite3_stmt *st = stmt(s, Q_COUNT_ORDERS);
@@ -1547,6 +1609,9 @@ static const store_vtable_t sqlite_vtable = {
     .phone_has_orders = sq_phone_has_orders,
     .evaluation_append = sq_evaluation_append,
     .evaluation_latest = sq_evaluation_latest,
+    .provider_get = sq_provider_get,
+    .provider_put = sq_provider_put,
+    .notification_record = sq_notification_record,
 };
 
 static int exec_sql(sqlite3 *db, const char *sql, char *err, size_t err_len) {
