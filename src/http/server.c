@@ -492,9 +492,9 @@ void http_stop(http_server_t *srv, int timeout_ms) {
     if (!srv)
         return;
     atomic_store(&srv->stopping, true);
-    MHD_socket fd = MHD_quiesce_daemon(srv->daemon);
-    if (fd != MHD_INVALID_SOCKET)
-        close(fd);
+    /* The pool's threads take the listening socket out of their epoll sets after this returns:
+     * closing it now races them (and libmicrohttpd aborts); it is closed after the stop. */
+    MHD_socket listen_fd = MHD_quiesce_daemon(srv->daemon);
     struct timespec deadline;
     clock_gettime(CLOCK_REALTIME, &deadline);
     deadline.tv_sec += timeout_ms / 1000;
@@ -530,6 +530,8 @@ void http_stop(http_server_t *srv, int timeout_ms) {
     if (atomic_load(&srv->processing) > 0)
         log_warn("stopping with %d requests unanswered", atomic_load(&srv->processing));
     MHD_stop_daemon(srv->daemon);
+    if (listen_fd != MHD_INVALID_SOCKET)
+        close(listen_fd);
     pthread_mutex_destroy(&srv->mu);
     pthread_cond_destroy(&srv->idle);
     free(srv->admin_token);
