@@ -11,6 +11,7 @@
 
 #include "cli/cli.h"
 #include "http/http.h"
+#include "jobs/dispatcher.h"
 #include "jobs/jobs.h"
 #include "svc/demo.h"
 #include "util/log.h"
@@ -126,12 +127,16 @@ int cmd_serve(int argc, char **argv) {
         return 1;
     }
     jobs_t *jobs = jobs_start(app, 1000);
+    dispatcher_t *dispatcher = dispatcher_start(app);
+    if (!dispatcher)
+        log_error("the webhook dispatcher did not start: nothing will be delivered");
     log_info("ordo serving on http://%s (database %s)", listen, db);
 
     int sig = 0;
     sigwait(&stop_signals, &sig);
     log_info("signal %d: draining requests and stopping", sig);
     http_stop(srv, 10000);
+    dispatcher_stop(dispatcher);
     jobs_stop(jobs);
     app_close(app);
     log_info("stopped cleanly");

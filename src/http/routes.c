@@ -13,6 +13,7 @@
 #include "svc/payments.h"
 #include "svc/review.h"
 #include "svc/stock.h"
+#include "svc/webhooks.h"
 #include "util/timefmt.h"
 
 static svc_op_t *put_sku(http_req_t *q, svc_result_t *r) {
@@ -312,6 +313,35 @@ static svc_op_t *payment_notify(http_req_t *q, svc_result_t *r) {
     return payment_notify_op(q->app, (provider_t)p, &n, r);
 }
 
+static svc_op_t *put_webhook(http_req_t *q, svc_result_t *r) {
+    return webhook_put_op(q->app, q->params[0], q->body, q->actor, r);
+}
+
+static svc_op_t *get_webhook(http_req_t *q, svc_result_t *r) {
+    webhook_get(q->app, q->params[0], r);
+    return NULL;
+}
+
+static svc_op_t *get_webhook_deliveries(http_req_t *q, svc_result_t *r) {
+    const char *l = http_query(q, "limit");
+    int limit = l && atoi(l) > 0 && atoi(l) <= ORDO_PAGE_MAX ? atoi(l) : ORDO_PAGE_DEFAULT;
+    webhook_deliveries(q->app, q->params[0], limit, r);
+    return NULL;
+}
+
+static svc_op_t *redeliver(http_req_t *q, svc_result_t *r) {
+    char *end;
+    long long id = strtoll(q->params[1], &end, 10);
+    if (*end || id < 1) {
+        svc_fail(r, ORDO_E_NOT_FOUND, "no delivery '%s'", q->params[1]);
+        return NULL;
+    }
+    svc_op_t *op = delivery_redeliver_op(q->app, q->params[0], id, q->actor);
+    if (!op)
+        svc_fail(r, ORDO_E_OVERLOADED, "out of memory");
+    return op;
+}
+
 static svc_op_t *verify_ledger(http_req_t *q, svc_result_t *r) {
     stock_verify(q->app, r);
     return NULL;
@@ -342,6 +372,10 @@ const http_route_t http_routes[] = {
     {"PUT", "/v1/payments/providers/{}", put_provider, true, NULL, false},
     {"GET", "/v1/payments/providers/{}", get_provider, false, NULL, false},
     {"POST", "/v1/payments/{}/notify", payment_notify, false, NULL, true},
+    {"PUT", "/v1/webhooks/{}", put_webhook, true, NULL, false},
+    {"GET", "/v1/webhooks/{}", get_webhook, false, NULL, false},
+    {"GET", "/v1/webhooks/{}/deliveries", get_webhook_deliveries, false, NULL, false},
+    {"POST", "/v1/webhooks/{}/deliveries/{}/redeliver", redeliver, false, NULL, false},
     {"POST", "/v1/exceptions/{}/resolve", resolve_exception, false, NULL, false},
 };
 

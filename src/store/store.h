@@ -275,6 +275,30 @@ typedef struct store_vtable {
                                int64_t order_id, const char *trade_status, int64_t amount_fen,
                                const char *transaction_id, const char *outcome, int64_t now_ms);
 
+    /* Webhooks. webhook_get masks the secret; webhooks_all returns them whole for the
+     * dispatcher: [{id, url, events: [...], secret}]. */
+    int (*webhook_put)(store_t *s, const char *id, const char *url, const char *events_json,
+                       const char *secret, int64_t now_ms, bool *created);
+    int (*webhook_get)(store_t *s, const char *id, json_t **out);
+    int (*webhooks_all)(store_t *s, json_t **out);
+    int (*dispatch_cursor)(store_t *s, const char *name, int64_t *outbox_id);
+    int (*dispatch_cursor_set)(store_t *s, const char *name, int64_t outbox_id);
+    /* Outbox messages after after_id, oldest first: [{id, topic, order_id, payload,
+     * created_at}]. */
+    int (*outbox_after)(store_t *s, int64_t after_id, int limit, json_t **out);
+    int (*delivery_create)(store_t *s, const char *webhook_id, int64_t outbox_id, const char *topic,
+                           int64_t order_id, int64_t now_ms);
+    /* Deliveries due by now, oldest first, at most one per (webhook, order) so each order's
+     * messages arrive in order: [{id, webhook_id, url, secret, attempts, outbox_id, topic,
+     * payload, created_at}]. */
+    int (*deliveries_due)(store_t *s, int64_t now_ms, int limit, json_t **out);
+    /* status: "delivered", "pending" (retry at next_ms) or "dead". */
+    int (*delivery_result)(store_t *s, int64_t id, const char *status, int http_status,
+                           const char *error, int64_t next_ms, int64_t now_ms);
+    int (*deliveries_of_webhook)(store_t *s, const char *webhook_id, int limit, json_t **out);
+    /* Queues a delivery again now; STORE_NOT_FOUND when the webhook has no such delivery. */
+    int (*delivery_redeliver)(store_t *s, const char *webhook_id, int64_t id, int64_t now_ms);
+
     /* The latest evaluation of the order, or json null when it was never evaluated. */
     int (*evaluation_latest)(store_t *s, int64_t order_id, json_t **out);
 

@@ -108,6 +108,22 @@ const char *const sqlite_migrations[] = {
     "  transaction_id TEXT, outcome TEXT NOT NULL, received_at INTEGER NOT NULL,"
     "  UNIQUE (provider, notify_key));"
     "CREATE INDEX payment_notifications_order ON payment_notifications(order_id);",
+
+    /* 5: webhooks — subscriptions, and one delivery row per (subscription, outbox message)
+     * with its attempts; the dispatcher's position in the outbox is durable, so nothing is
+     * lost or sent twice by a restart. */
+    "CREATE TABLE webhooks (id TEXT PRIMARY KEY, url TEXT NOT NULL, events TEXT NOT NULL,"
+    "  secret TEXT NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);"
+    "CREATE TABLE webhook_deliveries ("
+    "  id INTEGER PRIMARY KEY, webhook_id TEXT NOT NULL, outbox_id INTEGER NOT NULL,"
+    "  topic TEXT NOT NULL, order_id INTEGER, status TEXT NOT NULL DEFAULT 'pending',"
+    "  attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at INTEGER NOT NULL,"
+    "  last_status INTEGER, last_error TEXT, created_at INTEGER NOT NULL,"
+    "  delivered_at INTEGER, UNIQUE (webhook_id, outbox_id));"
+    "CREATE INDEX webhook_deliveries_due ON webhook_deliveries(next_attempt_at)"
+    "  WHERE status = 'pending';"
+    "CREATE INDEX webhook_deliveries_hook ON webhook_deliveries(webhook_id, id);"
+    "CREATE TABLE dispatch_cursor (name TEXT PRIMARY KEY, outbox_id INTEGER NOT NULL);",
 };
 
 const int sqlite_migrations_count = sizeof sqlite_migrations / sizeof sqlite_migrations[0];

@@ -86,6 +86,19 @@ enum {
     Q_PROVIDER_GET,
     Q_PROVIDER_PUT,
     Q_NOTIFICATION_RECORD,
+    Q_WEBHOOK_EXISTS,
+    Q_WEBHOOK_INSERT,
+    Q_WEBHOOK_UPDATE,
+    Q_WEBHOOK_GET,
+    Q_WEBHOOKS_ALL,
+    Q_CURSOR_GET,
+    Q_CURSOR_SET,
+    Q_OUTBOX_AFTER,
+    Q_DELIVERY_CREATE,
+    Q_DELIVERIES_DUE,
+    Q_DELIVERY_RESULT,
+    Q_DELIVERIES_OF_HOOK,
+    Q_DELIVERY_REDELIVER,
     Q__COUNT
 };
 
@@ -238,6 +251,38 @@ static const char *const sql_text[Q__COUNT] = {
     [Q_NOTIFICATION_RECORD] = "INSERT INTO payment_notifications (provider, notify_key, order_id, "
                               "trade_status, amount_fen, transaction_id, outcome, received_at) "
                               "VALUES (?1,?2,?3,?4,?5,?6,?7,?8)",
+    [Q_WEBHOOK_EXISTS] = "SELECT 1 FROM webhooks WHERE id = ?1",
+    [Q_WEBHOOK_INSERT] = "INSERT INTO webhooks (id, url, events, secret, created_at, updated_at) "
+                         "VALUES (?1,?2,?3,?4,?5,?5)",
+    [Q_WEBHOOK_UPDATE] =
+        "UPDATE webhooks SET url = ?2, events = ?3, secret = ?4, updated_at = ?5 WHERE id = ?1",
+    [Q_WEBHOOK_GET] = "SELECT id, url, events, created_at, updated_at FROM webhooks WHERE id = ?1",
+    [Q_WEBHOOKS_ALL] = "SELECT id, url, events, secret FROM webhooks ORDER BY id",
+    [Q_CURSOR_GET] = "SELECT outbox_id FROM dispatch_cursor WHERE name = ?1",
+    [Q_CURSOR_SET] = "INSERT INTO dispatch_cursor (name, outbox_id) VALUES (?1, ?2) "
+                     "ON CONFLICT (name) DO UPDATE SET outbox_id = excluded.outbox_id",
+    [Q_OUTBOX_AFTER] = "SELECT id, topic, order_id, payload, created_at FROM outbox WHERE id > ?1 "
+                       "ORDER BY id LIMIT ?2",
+    [Q_DELIVERY_CREATE] = "INSERT INTO webhook_deliveries (webhook_id, outbox_id, topic, order_id, "
+                          "next_attempt_at, created_at) VALUES (?1,?2,?3,?4,?5,?5) "
+                          "ON CONFLICT (webhook_id, outbox_id) DO NOTHING",
+    /* One per (webhook, order) at a time: a later message waits for the earlier ones. */
+    [Q_DELIVERIES_DUE] =
+        "SELECT d.id, d.webhook_id, w.url, w.secret, d.attempts, d.outbox_id, d.topic, "
+        "o.payload, o.created_at FROM webhook_deliveries d JOIN webhooks w ON w.id = "
+        "d.webhook_id JOIN outbox o ON o.id = d.outbox_id WHERE d.status = 'pending' AND "
+        "d.next_attempt_at <= ?1 AND NOT EXISTS (SELECT 1 FROM webhook_deliveries e WHERE "
+        "e.webhook_id = d.webhook_id AND e.order_id IS d.order_id AND e.id < d.id AND "
+        "e.status = 'pending') ORDER BY d.id LIMIT ?2",
+    [Q_DELIVERY_RESULT] = "UPDATE webhook_deliveries SET status = ?2, attempts = attempts + 1, "
+                          "last_status = ?3, last_error = ?4, next_attempt_at = ?5, "
+                          "delivered_at = CASE WHEN ?2 = 'delivered' THEN ?6 END WHERE id = ?1",
+    [Q_DELIVERIES_OF_HOOK] =
+        "SELECT id, outbox_id, topic, status, attempts, last_status, last_error, "
+        "next_attempt_at, created_at, delivered_at FROM webhook_deliveries WHERE "
+        "webhook_id = ?1 ORDER BY id DESC LIMIT ?2",
+    [Q_DELIVERY_REDELIVER] = "UPDATE webhook_deliveries SET status = 'pending', "
+                             "next_attempt_at = ?3 WHERE webhook_id = ?1 AND id = ?2",
     [Q_EVAL_LATEST] = "SELECT at, ruleset_version, result FROM review_evaluations WHERE "
                       "order_id = ?1 ORDER BY id DESC LIMIT 1",
 };
@@ -1502,6 +1547,181 @@ static int sq_notification_record(store_t *base, const char *provider, const cha
     return exec_step(s, st);
 }
 
+/* ---- webhooks ---- */
+
+static int sq_webhook_put(store_t *base, const char *id, const char *url, const char *events,
+                          const char *secret, int64_t now, bool *created) {
+    sq_t *s = SQ(base);
+    bool found;
+    if (exists(s, Q_WEBHOOK_EXISTS, id, &found) != STORE_OK)
+        return STORE_ERROR;
+    sqlite3_stmt *st = stmt(s, found ? Q_WEBHOOK_UPDATE : Q_WEBHOOK_INSERT);
+    if (!st)
+        return STORE_ERROR;
+    bind_text(st, 1, id);
+    bind_text(st, 2, url);
+    bind_text(st, 3, events);
+    bind_text(st, 4, secret);
+    sqlite3_bind_int64(st, 5, now);
+    *created = !found;
+    return exec_step(s, st);
+}
+
+static int sq_webhook_get(store_t *base, const char *id, json_t **out) {
+    sq_t *s = SQ(base);
+    sqlite3_stmt *st = stmt(s, Q_WEBHOOK_GET);
+    if (!st)
+        return STORE_ERROR;
+    bind_text(st, 1, id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *out = json_pack("{s:s, s:s, s:o, s:b, s:o, s:o}", "id", col_text(st, 0), "url",
+                         col_text(st, 1), "events", json_or_null(st, 2), "secret_set", 1,
+                         "created_at", time_or_null(st, 3), "updated_at", time_or_null(st, 4));
+    done(st);
+    if (rc == SQLITE_DONE)
+        return STORE_NOT_FOUND;
+    return rc == SQLITE_ROW ? STORE_OK : fail(s);
+}
+
+/* Runs a query bound with its first parameter (text1, else int1) and second (int2), if it
+ * has them, whose rows become objects built by row(). */
+static int json_rows(sq_t *s, int q, const char *text1, int64_t int1, int64_t int2,
+                     json_t *(*row)(sqlite3_stmt *), json_t **out) {
+    sqlite3_stmt *st = stmt(s, q);
+    if (!st)
+        return STORE_ERROR;
+    int params = sqlite3_bind_parameter_count(st);
+    if (params >= 1 && text1)
+        bind_text(st, 1, text1);
+    else if (params >= 1)
+        sqlite3_bind_int64(st, 1, int1);
+    if (params >= 2)
+        sqlite3_bind_int64(st, 2, int2);
+    json_t *arr = json_array();
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        json_array_append_new(arr, row(st));
+    done(st);
+    if (rc != SQLITE_DONE) {
+        json_decref(arr);
+        return fail(s);
+    }
+    *out = arr;
+    return STORE_OK;
+}
+
+static json_t *webhook_row(sqlite3_stmt *st) {
+    return json_pack("{s:s, s:s, s:o, s:s}", "id", col_text(st, 0), "url", col_text(st, 1),
+                     "events", json_or_null(st, 2), "secret", col_text(st, 3));
+}
+
+static int sq_webhooks_all(store_t *base, json_t **out) {
+    return json_rows(SQ(base), Q_WEBHOOKS_ALL, NULL, 0, 0, webhook_row, out);
+}
+
+static int sq_dispatch_cursor(store_t *base, const char *name, int64_t *outbox_id) {
+    sq_t *s = SQ(base);
+    sqlite3_stmt *st = stmt(s, Q_CURSOR_GET);
+    if (!st)
+        return STORE_ERROR;
+    bind_text(st, 1, name);
+    int rc = sqlite3_step(st);
+    *outbox_id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+    done(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : fail(s);
+}
+
+static int sq_dispatch_cursor_set(store_t *base, const char *name, int64_t outbox_id) {
+    sq_t *s = SQ(base);
+    sqlite3_stmt *st = stmt(s, Q_CURSOR_SET);
+    if (!st)
+        return STORE_ERROR;
+    bind_text(st, 1, name);
+    sqlite3_bind_int64(st, 2, outbox_id);
+    return exec_step(s, st);
+}
+
+static json_t *outbox_row(sqlite3_stmt *st) {
+    return json_pack("{s:I, s:s, s:I, s:s, s:I}", "id", sqlite3_column_int64(st, 0), "topic",
+                     col_text(st, 1), "order_id", sqlite3_column_int64(st, 2), "payload",
+                     col_text(st, 3), "created_at", sqlite3_column_int64(st, 4));
+}
+
+static int sq_outbox_after(store_t *base, int64_t after_id, int limit, json_t **out) {
+    return json_rows(SQ(base), Q_OUTBOX_AFTER, NULL, after_id, limit, outbox_row, out);
+}
+
+static int sq_delivery_create(store_t *base, const char *webhook_id, int64_t outbox_id,
+                              const char *topic, int64_t order_id, int64_t now) {
+    sq_t *s = SQ(base);
+    sqlite3_stmt *st = stmt(s, Q_DELIVERY_CREATE);
+    if (!st)
+        return STORE_ERROR;
+    bind_text(st, 1, webhook_id);
+    sqlite3_bind_int64(st, 2, outbox_id);
+    bind_text(st, 3, topic);
+    sqlite3_bind_int64(st, 4, order_id);
+    sqlite3_bind_int64(st, 5, now);
+    return exec_step(s, st);
+}
+
+static json_t *due_row(sqlite3_stmt *st) {
+    return json_pack(
+        "{s:I, s:s, s:s, s:s, s:i, s:I, s:s, s:s, s:I}", "id", sqlite3_column_int64(st, 0),
+        "webhook_id", col_text(st, 1), "url", col_text(st, 2), "secret", col_text(st, 3),
+        "attempts", sqlite3_column_int(st, 4), "outbox_id", sqlite3_column_int64(st, 5), "topic",
+        col_text(st, 6), "payload", col_text(st, 7), "created_at", sqlite3_column_int64(st, 8));
+}
+
+static int sq_deliveries_due(store_t *base, int64_t now, int limit, json_t **out) {
+    return json_rows(SQ(base), Q_DELIVERIES_DUE, NULL, now, limit, due_row, out);
+}
+
+static int sq_delivery_result(store_t *base, int64_t id, const char *status, int http_status,
+                              const char *error, int64_t next_ms, int64_t now) {
+    sq_t *s = SQ(base);
+    sqlite3_stmt *st = stmt(s, Q_DELIVERY_RESULT);
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, id);
+    bind_text(st, 2, status);
+    if (http_status)
+        sqlite3_bind_int(st, 3, http_status);
+    bind_text(st, 4, error);
+    sqlite3_bind_int64(st, 5, next_ms);
+    sqlite3_bind_int64(st, 6, now);
+    return exec_step(s, st);
+}
+
+static json_t *delivery_row(sqlite3_stmt *st) {
+    return json_pack(
+        "{s:I, s:I, s:s, s:s, s:i, s:o, s:o, s:o, s:o, s:o}", "id", sqlite3_column_int64(st, 0),
+        "event_id", sqlite3_column_int64(st, 1), "type", col_text(st, 2), "status", col_text(st, 3),
+        "attempts", sqlite3_column_int(st, 4), "last_status",
+        sqlite3_column_type(st, 5) == SQLITE_NULL ? json_null()
+                                                  : json_integer(sqlite3_column_int(st, 5)),
+        "last_error", text_or_null(st, 6), "next_attempt_at", time_or_null(st, 7), "created_at",
+        time_or_null(st, 8), "delivered_at", time_or_null(st, 9));
+}
+
+static int sq_deliveries_of_webhook(store_t *base, const char *webhook_id, int limit,
+                                    json_t **out) {
+    return json_rows(SQ(base), Q_DELIVERIES_OF_HOOK, webhook_id, 0, limit, delivery_row, out);
+}
+
+static int sq_delivery_redeliver(store_t *base, const char *webhook_id, int64_t id, int64_t now) {
+    sq_t *s = SQ(base);
+    sqlite3_stmt *st = stmt(s, Q_DELIVERY_REDELIVER);
+    if (!st)
+        return STORE_ERROR;
+    bind_text(st, 1, webhook_id);
+    sqlite3_bind_int64(st, 2, id);
+    sqlite3_bind_int64(st, 3, now);
+    int rc = guarded(s, st);
+    return rc == STORE_CONFLICT ? STORE_NOT_FOUND : rc;
+}
+
 static int sq_count_orders(store_t *base, int64_t *n) {
     sq_t *s = SQ(base);
     sqlite3_stmt *st = stmt(s, Q_COUNT_ORDERS);
@@ -1612,6 +1832,17 @@ static const store_vtable_t sqlite_vtable = {
     .provider_get = sq_provider_get,
     .provider_put = sq_provider_put,
     .notification_record = sq_notification_record,
+    .webhook_put = sq_webhook_put,
+    .webhook_get = sq_webhook_get,
+    .webhooks_all = sq_webhooks_all,
+    .dispatch_cursor = sq_dispatch_cursor,
+    .dispatch_cursor_set = sq_dispatch_cursor_set,
+    .outbox_after = sq_outbox_after,
+    .delivery_create = sq_delivery_create,
+    .deliveries_due = sq_deliveries_due,
+    .delivery_result = sq_delivery_result,
+    .deliveries_of_webhook = sq_deliveries_of_webhook,
+    .delivery_redeliver = sq_delivery_redeliver,
 };
 
 static int exec_sql(sqlite3 *db, const char *sql, char *err, size_t err_len) {
