@@ -9,6 +9,7 @@
 #include "svc/catalog.h"
 #include "svc/exceptions.h"
 #include "svc/fields.h"
+#include "svc/order_edit.h"
 #include "svc/orders.h"
 #include "svc/payments.h"
 #include "svc/review.h"
@@ -59,6 +60,10 @@ static svc_op_t *post_order(http_req_t *q, svc_result_t *r) {
 static svc_op_t *get_order(http_req_t *q, svc_result_t *r) {
     order_get(q->app, q->params[0], r);
     return NULL;
+}
+
+static svc_op_t *patch_order(http_req_t *q, svc_result_t *r) {
+    return order_patch_op(q->app, q->params[0], q->body, q->actor, r);
 }
 
 static svc_op_t *get_order_events(http_req_t *q, svc_result_t *r) {
@@ -358,6 +363,7 @@ const http_route_t http_routes[] = {
     {"POST", "/v1/orders", post_order, true, "/v1/orders/", false},
     {"GET", "/v1/orders", list_orders, false, NULL, false},
     {"GET", "/v1/orders/{}", get_order, false, NULL, false},
+    {"PATCH", "/v1/orders/{}", patch_order, true, NULL, false},
     {"GET", "/v1/orders/{}/events", get_order_events, false, NULL, false},
     {"POST", "/v1/orders/{}/cancel", cancel_order, false, NULL, false},
     {"POST", "/v1/orders/{}/holds", place_hold, true, NULL, false},

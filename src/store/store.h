@@ -202,6 +202,10 @@ typedef struct store_vtable {
     /* Loads by id or by order_no (pass 0 / NULL for the other). rec->doc is owned. */
     int (*order_get)(store_t *s, int64_t id, const char *order_no, order_rec_t *rec);
     int (*order_set_status)(store_t *s, int64_t id, order_status_t to, int64_t now_ms);
+    /* Replaces the stored form after a correction (the content hash stays: a replay of the
+     * original submission is still the same order), with the searchable columns. */
+    int (*order_update_doc)(store_t *s, int64_t id, const char *doc_text, const char *buyer_phone,
+                            int32_t province_code, const char *address_key, int64_t now_ms);
     int (*order_last_no)(store_t *s, const char *prefix, char out[32]);
     /* Newest first. Returns an array of order_rec_t (caller frees each doc, then the array)
      * through *out and their count through *n. */

@@ -29,6 +29,7 @@ OPERATIONS = {
     ("/v1/orders", "post"): {"201", "200", "400", "401", "409", "413", "422"},
     ("/v1/orders", "get"): {"200", "401"},
     ("/v1/orders/{order_no}", "get"): {"200", "401", "404"},
+    ("/v1/orders/{order_no}", "patch"): {"200", "401", "404", "409", "422"},
     ("/v1/orders/{order_no}/events", "get"): {"200", "401", "404"},
     ("/v1/orders/{order_no}/cancel", "post"): {"200", "401", "404", "409", "422"},
     ("/v1/exceptions", "get"): {"200", "401"},

@@ -51,6 +51,7 @@ enum {
     Q_ORDER_GET_ID,
     Q_ORDER_GET_NO,
     Q_ORDER_SET_STATUS,
+    Q_ORDER_UPDATE_DOC,
     Q_ORDER_LAST_NO,
     Q_ORDERS_EXPIRED,
     Q_SHORTAGE_UPSERT,
@@ -180,6 +181,8 @@ static const char *const sql_text[Q__COUNT] = {
     [Q_ORDER_SET_STATUS] = "UPDATE orders SET status = ?2, updated_at = ?3, payment_expires_at = "
                            "CASE WHEN ?2 = 'pending_payment' THEN payment_expires_at END "
                            "WHERE id = ?1",
+    [Q_ORDER_UPDATE_DOC] = "UPDATE orders SET doc = ?2, buyer_phone = ?3, province_code = ?4, "
+                           "address_key = ?5, updated_at = ?6 WHERE id = ?1",
     [Q_ORDER_LAST_NO] =
         "SELECT order_no FROM orders WHERE order_no LIKE ?1 || '%' ORDER BY order_no DESC LIMIT 1",
     [Q_ORDERS_EXPIRED] = "SELECT id FROM orders WHERE status = 'pending_payment' AND "
@@ -885,6 +888,22 @@ static int sq_order_set_status(store_t *base, int64_t id, order_status_t to, int
     sqlite3_bind_int64(st, 1, id);
     bind_text(st, 2, order_status_name(to));
     sqlite3_bind_int64(st, 3, now);
+    return guarded(s, st);
+}
+
+static int sq_order_update_doc(store_t *base, int64_t id, const char *doc_text,
+                               const char *buyer_phone, int32_t province_code,
+                               const char *address_key, int64_t now) {
+    sq_t *s = SQ(base);
+    sqlite3_stmt *st = stmt(s, Q_ORDER_UPDATE_DOC);
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, id);
+    bind_text(st, 2, doc_text);
+    bind_text(st, 3, buyer_phone);
+    sqlite3_bind_int(st, 4, province_code);
+    bind_text(st, 5, address_key);
+    sqlite3_bind_int64(st, 6, now);
     return guarded(s, st);
 }
 
@@ -1798,6 +1817,7 @@ static const store_vtable_t sqlite_vtable = {
     .order_find_key = sq_order_find_key,
     .order_get = sq_order_get,
     .order_set_status = sq_order_set_status,
+    .order_update_doc = sq_order_update_doc,
     .order_last_no = sq_order_last_no,
     .order_list = sq_order_list,
     .orders_payment_expired = sq_orders_payment_expired,
