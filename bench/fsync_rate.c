@@ -43,7 +43,8 @@ int main(int argc, char **argv) {
         return 2;
     }
     double seconds = argc == 3 ? atof(argv[2]) : 2.0;
-    if (seconds <= 0) seconds = 2.0;
+    if (seconds <= 0)
+        seconds = 2.0;
 
     char path[4096];
     snprintf(path, sizeof path, "%s/fsync_rate.dat", argv[1]);
@@ -54,7 +55,8 @@ int main(int argc, char **argv) {
     }
 
     static char block[BLOCK];
-    for (int i = 0; i < BLOCK; i++) block[i] = (char)('a' + i % 26);
+    for (int i = 0; i < BLOCK; i++)
+        block[i] = (char)('a' + i % 26);
     int64_t *samples = malloc(sizeof *samples * MAX_SAMPLES);
     if (!samples) {
         fprintf(stderr, "fsync_rate: out of memory\n");
@@ -77,14 +79,16 @@ int main(int argc, char **argv) {
         now = mono_ns();
         samples[n++] = now - t0;
         off += BLOCK;
-        if (off >= WRAP_BYTES) off = 0;
+        if (off >= WRAP_BYTES)
+            off = 0;
     }
     close(fd);
     unlink(path);
 
     double elapsed_s = (double)(now - start) / 1e9;
     int64_t sum = 0;
-    for (long i = 0; i < n; i++) sum += samples[i];
+    for (long i = 0; i < n; i++)
+        sum += samples[i];
     qsort(samples, (size_t)n, sizeof *samples, cmp_i64);
     double mean_ms = n ? (double)sum / (double)n / 1e6 : 0;
     printf("fsync: %.0f/s (mean %.3f ms)\n", n / elapsed_s, mean_ms);

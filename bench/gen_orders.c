@@ -36,7 +36,8 @@ static const struct {
     {"四川省", "成都市", "武侯区", "人民南路四段9号", "610041"},
 };
 
-static const char *const NAMES[] = {"王女士", "李先生", "张伟", "刘洋", "陈静", "杨帆", "赵磊", "周敏"};
+static const char *const NAMES[] = {"王女士", "李先生", "张伟", "刘洋",
+                                    "陈静",   "杨帆",   "赵磊", "周敏"};
 static const char *const PHONE_PREFIXES[] = {"138", "139", "150", "186", "199"};
 static const char *const METHODS[] = {"alipay", "wechat", "unionpay"};
 
@@ -49,7 +50,9 @@ static uint64_t rnd(void) { /* xorshift64* */
     rng_state ^= rng_state >> 27;
     return rng_state * 2685821657736338717ULL;
 }
-static unsigned pick(unsigned n) { return (unsigned)(rnd() % n); }
+static unsigned pick(unsigned n) {
+    return (unsigned)(rnd() % n);
+}
 
 /* "2026-11-11T00:00:01+08:00" for UTC second t, cached: consecutive orders share seconds. */
 static const char *fmt_cst(time_t t, char *buf) {

@@ -118,8 +118,8 @@ static enum MHD_Result send_result(struct MHD_Connection *conn, svc_result_t *r,
         char *text = r->body_text; /* the response takes it */
         r->body_text = NULL;
         return send_bytes(conn, r->http_status,
-                          r->content_type ? r->content_type : "application/json", text,
-                          r->body_len, r->http_status == 201 ? location : NULL);
+                          r->content_type ? r->content_type : "application/json", text, r->body_len,
+                          r->http_status == 201 ? location : NULL);
     }
     json_t *body = r->body ? r->body : json_object();
     enum MHD_Result ret = send_json(conn, r->http_status, body, "application/json",

@@ -14,7 +14,7 @@ typedef struct {
     json_t *body;    /* owned */
     char *body_text; /* owned; when set, the body already serialized (takes precedence) */
     size_t body_len;
-    char created[40]; /* on 201: the new resource's identifier (e.g. the order number) */
+    char created[40];         /* on 201: the new resource's identifier (e.g. the order number) */
     const char *content_type; /* of body_text when not JSON (static), else NULL */
     char detail[256];
     field_errors_t *errors; /* NULL until the first field problem: most results have none */
