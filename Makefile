@@ -54,8 +54,10 @@ unit: $(UNIT_BINS)
 api: $(BUILD)/ordo
 	@ORDO_BIN=$(abspath $(BUILD)/ordo) python3 tests/api/run.py
 
-# The whole suite, then the whole suite again under ASan + UBSan.
+# The whole suite, then the whole suite again under ASan + UBSan; formatting first, where
+# clang-format is installed.
 test:
+	@if command -v clang-format >/dev/null; then $(MAKE) --no-print-directory format-check; fi
 	@$(MAKE) --no-print-directory all unit api
 	@$(MAKE) --no-print-directory SANITIZE=1 all unit api
 	@echo "all test suites passed (normal and sanitizer builds)"

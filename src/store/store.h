@@ -290,6 +290,7 @@ typedef struct store_vtable {
     /* Outbox messages after after_id, oldest first: [{id, topic, order_id, payload,
      * created_at}]. */
     int (*outbox_after)(store_t *s, int64_t after_id, int limit, json_t **out);
+    int (*outbox_last_id)(store_t *s, int64_t *id); /* 0 when empty */
     int (*delivery_create)(store_t *s, const char *webhook_id, int64_t outbox_id, const char *topic,
                            int64_t order_id, int64_t now_ms);
     /* Deliveries due by now, oldest first, at most one per (webhook, order) so each order's

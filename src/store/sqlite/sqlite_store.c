@@ -95,6 +95,7 @@ enum {
     Q_CURSOR_GET,
     Q_CURSOR_SET,
     Q_OUTBOX_AFTER,
+    Q_OUTBOX_LAST,
     Q_DELIVERY_CREATE,
     Q_DELIVERIES_DUE,
     Q_DELIVERY_RESULT,
@@ -266,6 +267,7 @@ static const char *const sql_text[Q__COUNT] = {
                      "ON CONFLICT (name) DO UPDATE SET outbox_id = excluded.outbox_id",
     [Q_OUTBOX_AFTER] = "SELECT id, topic, order_id, payload, created_at FROM outbox WHERE id > ?1 "
                        "ORDER BY id LIMIT ?2",
+    [Q_OUTBOX_LAST] = "SELECT coalesce(max(id), 0) FROM outbox",
     [Q_DELIVERY_CREATE] = "INSERT INTO webhook_deliveries (webhook_id, outbox_id, topic, order_id, "
                           "next_attempt_at, created_at) VALUES (?1,?2,?3,?4,?5,?5) "
                           "ON CONFLICT (webhook_id, outbox_id) DO NOTHING",
@@ -1671,6 +1673,18 @@ static int sq_outbox_after(store_t *base, int64_t after_id, int limit, json_t **
     return json_rows(SQ(base), Q_OUTBOX_AFTER, NULL, after_id, limit, outbox_row, out);
 }
 
+static int sq_outbox_last_id(store_t *base, int64_t *id) {
+    sq_t *s = SQ(base);
+    sqlite3_stmt *st = stmt(s, Q_OUTBOX_LAST);
+    if (!st)
+        return STORE_ERROR;
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *id = sqlite3_column_int64(st, 0);
+    done(st);
+    return rc == SQLITE_ROW ? STORE_OK : fail(s);
+}
+
 static int sq_delivery_create(store_t *base, const char *webhook_id, int64_t outbox_id,
                               const char *topic, int64_t order_id, int64_t now) {
     sq_t *s = SQ(base);
@@ -1858,6 +1872,7 @@ static const store_vtable_t sqlite_vtable = {
     .dispatch_cursor = sq_dispatch_cursor,
     .dispatch_cursor_set = sq_dispatch_cursor_set,
     .outbox_after = sq_outbox_after,
+    .outbox_last_id = sq_outbox_last_id,
     .delivery_create = sq_delivery_create,
     .deliveries_due = sq_deliveries_due,
     .delivery_result = sq_delivery_result,
