@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/hex.h"
 #include "util/jsonw.h"
 #include "util/timefmt.h"
 
@@ -129,12 +130,7 @@ static bool sha256_hex(const char *text, size_t len, char hex[65]) {
     unsigned int md_len = 0;
     if (!EVP_Digest(text, len, md, &md_len, EVP_sha256(), NULL) || md_len != 32)
         return false;
-    static const char digits[] = "0123456789abcdef";
-    for (unsigned i = 0; i < md_len; i++) {
-        hex[2 * i] = digits[md[i] >> 4];
-        hex[2 * i + 1] = digits[md[i] & 15];
-    }
-    hex[64] = '\0';
+    hex_encode(md, md_len, hex);
     return true;
 }
 

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/json_words.h"
 #include "util/timefmt.h"
 
 /* Every reader below reports into errs and carries on, so one call lists every problem in
@@ -19,27 +20,6 @@
 /* A buyer's phone as typed; phone_classify decides validity, this only bounds the echo. */
 #define PHONE_TEXT_MAX 64
 #define CLIP_LEN 52
-
-static const char *type_name(const json_t *v) {
-    switch (json_typeof(v)) {
-    case JSON_OBJECT:
-        return "an object";
-    case JSON_ARRAY:
-        return "an array";
-    case JSON_STRING:
-        return "a string";
-    case JSON_INTEGER:
-        return "an integer";
-    case JSON_REAL:
-        return "a number with a fraction or exponent";
-    case JSON_TRUE:
-    case JSON_FALSE:
-        return "a boolean";
-    case JSON_NULL:
-        return "null";
-    }
-    return "an unknown value";
-}
 
 /* A caller's value quoted in a message, cut at a character boundary so the message stays
  * valid UTF-8 and fits beside the sentence around it. */
@@ -92,7 +72,7 @@ static bool read_string(field_errors_t *errs, const json_t *obj, const char *pre
     }
     if (!json_is_string(v)) {
         field_errors_add(errs, path, "wrong_type", "%s must be a string, got %s", path,
-                         type_name(v));
+                         json_type_phrase(v));
         return false;
     }
     const char *s = json_string_value(v);
@@ -143,7 +123,7 @@ static bool read_int(field_errors_t *errs, const json_t *obj, const char *prefix
     }
     if (!json_is_integer(v)) {
         field_errors_add(errs, path, "wrong_type", "%s must be an integer, got %s", path,
-                         type_name(v));
+                         json_type_phrase(v));
         return false;
     }
     json_int_t n = json_integer_value(v);
@@ -180,7 +160,7 @@ static bool read_object(field_errors_t *errs, const json_t *doc, const char *key
     *out = member(doc, key);
     if (*out && !json_is_object(*out)) {
         field_errors_add(errs, key, "wrong_type", "%s must be an object, got %s", key,
-                         type_name(*out));
+                         json_type_phrase(*out));
         *out = NULL;
         return false;
     }
@@ -265,7 +245,7 @@ static bool parse_items(const json_t *doc, order_input_t *out, field_errors_t *e
     }
     if (!json_is_array(items)) {
         field_errors_add(errs, "items", "wrong_type", "items must be an array, got %s",
-                         type_name(items));
+                         json_type_phrase(items));
         return false;
     }
     size_t n = json_array_size(items);
@@ -288,7 +268,7 @@ static bool parse_items(const json_t *doc, order_input_t *out, field_errors_t *e
         const json_t *item = json_array_get(items, i);
         if (!json_is_object(item)) {
             field_errors_add(errs, path, "wrong_type", "%s must be an object, got %s", path,
-                             type_name(item));
+                             json_type_phrase(item));
             ok = false;
             continue;
         }
@@ -315,7 +295,7 @@ static bool parse_discounts(const json_t *doc, order_input_t *out, field_errors_
         return true;
     if (!json_is_array(list)) {
         field_errors_add(errs, "discounts", "wrong_type", "discounts must be an array, got %s",
-                         type_name(list));
+                         json_type_phrase(list));
         return false;
     }
     size_t n = json_array_size(list);
@@ -332,7 +312,7 @@ static bool parse_discounts(const json_t *doc, order_input_t *out, field_errors_
         const json_t *item = json_array_get(list, i);
         if (!json_is_object(item)) {
             field_errors_add(errs, path, "wrong_type", "%s must be an object, got %s", path,
-                             type_name(item));
+                             json_type_phrase(item));
             ok = false;
             continue;
         }
@@ -399,7 +379,7 @@ static void parse_extras(const json_t *doc, order_input_t *out, field_errors_t *
     const json_t *split = member(doc, "splittable");
     if (split && !json_is_boolean(split))
         field_errors_add(errs, "splittable", "wrong_type", "splittable must be a boolean, got %s",
-                         type_name(split));
+                         json_type_phrase(split));
     else
         out->splittable = split && json_is_true(split);
 
@@ -425,7 +405,7 @@ bool order_parse(json_t *doc, const order_validation_t *v, order_input_t *out,
     int before = errs->count + errs->dropped;
     if (!json_is_object(doc)) {
         field_errors_add(errs, "", "wrong_type", "the order must be a JSON object, got %s",
-                         doc ? type_name(doc) : "nothing");
+                         doc ? json_type_phrase(doc) : "nothing");
         return false;
     }
     parse_header(doc, out, errs);

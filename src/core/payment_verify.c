@@ -15,6 +15,7 @@
 #include <openssl/x509.h>
 
 #include "util/base64.h"
+#include "util/hex.h"
 
 /* Both providers sign with 2048-bit RSA; see the header. */
 #define MIN_RSA_BITS 2048
@@ -366,16 +367,6 @@ static bool hmac_sha256(const char *secret, const unsigned char *msg, size_t len
            md_len == 32;
 }
 
-static int hex_value(unsigned char c) {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 bool hmac_sha256_verify(const char *secret, const unsigned char *msg, size_t len,
                         const char *signature, char *err, size_t err_len) {
     if (!secret || !*secret) {
@@ -391,8 +382,8 @@ bool hmac_sha256_verify(const char *secret, const unsigned char *msg, size_t len
     /* 64 characters can only be hex: base64 of 32 bytes is 44 characters. */
     if (sig_len == 64) {
         for (size_t i = 0; i < 32; i++) {
-            int h = hex_value((unsigned char)signature[2 * i]);
-            int l = hex_value((unsigned char)signature[2 * i + 1]);
+            int h = hex_digit_value((unsigned char)signature[2 * i]);
+            int l = hex_digit_value((unsigned char)signature[2 * i + 1]);
             if (h < 0 || l < 0) {
                 set_err(err, err_len, "signature is 64 characters but not hex");
                 return false;
@@ -423,18 +414,13 @@ bool hmac_sha256_verify(const char *secret, const unsigned char *msg, size_t len
 }
 
 void hmac_sha256_hex(const char *secret, const unsigned char *msg, size_t len, char out[65]) {
-    static const char digits[] = "0123456789abcdef";
     unsigned char mac[32];
     out[0] = '\0';
     if (!secret || !hmac_sha256(secret, msg, len, mac)) {
         ERR_clear_error();
         return;
     }
-    for (size_t i = 0; i < 32; i++) {
-        out[2 * i] = digits[mac[i] >> 4];
-        out[2 * i + 1] = digits[mac[i] & 15];
-    }
-    out[64] = '\0';
+    hex_encode(mac, sizeof mac, out);
 }
 
 bool notify_timestamp_fresh(int64_t notify_ts_s, int64_t now_s, int64_t window_s) {

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/json_words.h"
 #include "core/limits.h"
 #include "core/rules_internal.h"
 
@@ -83,27 +84,6 @@ static void oom(reader_t *rd) {
     problem(rd, "rules", "out_of_memory", "the rule set could not be stored (out of memory)");
 }
 
-static const char *type_name(const json_t *v) {
-    switch (json_typeof(v)) {
-    case JSON_OBJECT:
-        return "an object";
-    case JSON_ARRAY:
-        return "an array";
-    case JSON_STRING:
-        return "a string";
-    case JSON_INTEGER:
-        return "an integer";
-    case JSON_REAL:
-        return "a number with a fraction or exponent";
-    case JSON_TRUE:
-    case JSON_FALSE:
-        return "a boolean";
-    case JSON_NULL:
-        return "null";
-    }
-    return "an unknown value";
-}
-
 /* A JSON path into out. Through vsnprintf so that a path cut at the field error's 64 bytes is
  * accepted as the intended outcome rather than warned about (-Wformat-truncation). */
 __attribute__((format(printf, 3, 4))) static void fmt_path(char *out, size_t len, const char *fmt,
@@ -148,7 +128,7 @@ static bool read_int(reader_t *rd, json_t *obj, const char *prefix, const char *
         return false;
     }
     if (!json_is_integer(v)) {
-        problem(rd, path, "wrong_type", "%s must be an integer, not %s", key, type_name(v));
+        problem(rd, path, "wrong_type", "%s must be an integer, not %s", key, json_type_phrase(v));
         return false;
     }
     json_int_t i = json_integer_value(v);
@@ -182,7 +162,7 @@ static bool read_word(reader_t *rd, json_t *obj, const char *prefix, const char 
         return false;
     }
     if (!json_is_string(v)) {
-        problem(rd, path, "wrong_type", "%s must be a string, not %s", key, type_name(v));
+        problem(rd, path, "wrong_type", "%s must be a string, not %s", key, json_type_phrase(v));
         return false;
     }
     if (!valid_code_word(json_string_value(v))) {
@@ -206,7 +186,7 @@ static json_t *read_array(reader_t *rd, json_t *obj, const char *prefix, const c
         return NULL;
     }
     if (!json_is_array(v)) {
-        problem(rd, path, "wrong_type", "%s must be an array, not %s", key, type_name(v));
+        problem(rd, path, "wrong_type", "%s must be an array, not %s", key, json_type_phrase(v));
         return NULL;
     }
     if (json_array_size(v) > max) {
@@ -259,7 +239,8 @@ static void read_markers(reader_t *rd, json_t *params, const char *prefix, const
         char path[64];
         fmt_path(path, sizeof path, "%s.%s[%zu]", prefix, key, i);
         if (!json_is_string(v)) {
-            problem(rd, path, "wrong_type", "a marker must be a string, not %s", type_name(v));
+            problem(rd, path, "wrong_type", "a marker must be a string, not %s",
+                    json_type_phrase(v));
             continue;
         }
         size_t len = json_string_length(v);
@@ -335,7 +316,7 @@ static void read_remote_params(reader_t *rd, json_t *params, const char *prefix,
             }
         } else {
             problem(rd, path, "wrong_type", "an area must be a code or a name, not %s",
-                    type_name(v));
+                    json_type_phrase(v));
             continue;
         }
         p->n++;
@@ -350,7 +331,7 @@ static void read_velocity_params(reader_t *rd, json_t *params, const char *prefi
     if (!k) {
         problem(rd, path, "required", "key is required (\"phone\", \"address\" or \"ip\")");
     } else if (!json_is_string(k)) {
-        problem(rd, path, "wrong_type", "key must be a string, not %s", type_name(k));
+        problem(rd, path, "wrong_type", "key must be a string, not %s", json_type_phrase(k));
     } else {
         int found = -1;
         for (int i = 0; i < RULES_KEY__COUNT; i++)
@@ -438,7 +419,8 @@ static void read_blocklist_params(reader_t *rd, json_t *params, const char *pref
             char path[64];
             fmt_path(path, sizeof path, "%s.%s[%zu]", prefix, LISTS[list], i);
             if (!json_is_string(v)) {
-                problem(rd, path, "wrong_type", "an entry must be a string, not %s", type_name(v));
+                problem(rd, path, "wrong_type", "an entry must be a string, not %s",
+                        json_type_phrase(v));
                 continue;
             }
             const char *s = json_string_value(v);
@@ -485,7 +467,7 @@ static void read_rule(reader_t *rd, json_t *v, int index, rules_rule_t *rules) {
     rules_rule_t *r = &rules[index];
     r->type = RULE__TYPE_COUNT; /* nothing to free until the type is known */
     if (!json_is_object(v)) {
-        problem(rd, prefix, "wrong_type", "a rule must be an object, not %s", type_name(v));
+        problem(rd, prefix, "wrong_type", "a rule must be an object, not %s", json_type_phrase(v));
         return;
     }
     check_keys(rd, v, prefix, RULE_KEYS);
@@ -509,14 +491,15 @@ static void read_rule(reader_t *rd, json_t *v, int index, rules_rule_t *rules) {
         problem(rd, path, "required", "enabled is required (true or false)");
     else if (!json_is_boolean(enabled))
         problem(rd, path, "wrong_type", "enabled must be true or false, not %s",
-                type_name(enabled));
+                json_type_phrase(enabled));
     else
         r->enabled = json_is_true(enabled);
 
     path_of(path, sizeof path, prefix, "params");
     json_t *params = json_object_get(v, "params");
     if (params && !json_is_object(params)) {
-        problem(rd, path, "wrong_type", "params must be an object, not %s", type_name(params));
+        problem(rd, path, "wrong_type", "params must be an object, not %s",
+                json_type_phrase(params));
         params = NULL;
     }
 
@@ -566,7 +549,7 @@ ruleset_t *ruleset_from_json(json_t *doc, field_errors_t *errs) {
     reader_t rd = {.errs = errs};
     if (!json_is_object(doc)) {
         problem(&rd, "rules", "wrong_type", "a rule set is an object {\"rules\": [...]}, not %s",
-                doc ? type_name(doc) : "nothing");
+                doc ? json_type_phrase(doc) : "nothing");
         return NULL;
     }
     check_keys(&rd, doc, "", TOP_KEYS);

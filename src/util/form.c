@@ -4,15 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int hex_value(unsigned char c) {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
+#include "util/hex.h"
 
 /* RFC 3629 UTF-8: overlong forms, surrogates and code points above U+10FFFF are refused,
  * since another decoder downstream could read them differently than we did. */
@@ -68,8 +60,8 @@ static size_t decode_component(const char *src, size_t n, char *dst) {
         } else if (c == '%') {
             if (n - i < 3)
                 return SIZE_MAX;
-            int h = hex_value((unsigned char)src[i + 1]);
-            int l = hex_value((unsigned char)src[i + 2]);
+            int h = hex_digit_value((unsigned char)src[i + 1]);
+            int l = hex_digit_value((unsigned char)src[i + 2]);
             if (h < 0 || l < 0)
                 return SIZE_MAX;
             c = (unsigned char)(h << 4 | l);
