@@ -71,6 +71,13 @@ static svc_op_t *get_order_events(http_req_t *q, svc_result_t *r) {
     return NULL;
 }
 
+/* The op a handler made, or NULL with a 503 when there was no memory to make it. */
+static svc_op_t *op_or_busy(svc_op_t *op, svc_result_t *r) {
+    if (!op)
+        svc_fail(r, ORDO_E_OVERLOADED, "out of memory");
+    return op;
+}
+
 /* Reads a required "reason"-like string field from a small action body. */
 static const char *action_text(http_req_t *q, const char *key, bool required, svc_result_t *r) {
     if (q->body && !json_is_object(q->body)) {
@@ -90,10 +97,7 @@ static svc_op_t *cancel_order(http_req_t *q, svc_result_t *r) {
     const char *reason = action_text(q, "reason", true, r);
     if (!reason)
         return NULL;
-    svc_op_t *op = order_cancel_op(q->app, q->params[0], reason, q->actor);
-    if (!op)
-        svc_fail(r, ORDO_E_OVERLOADED, "out of memory");
-    return op;
+    return op_or_busy(order_cancel_op(q->app, q->params[0], reason, q->actor), r);
 }
 
 static bool parse_time_param(http_req_t *q, const char *name, int64_t *out, svc_result_t *r) {
@@ -175,10 +179,7 @@ static svc_op_t *resolve_exception(http_req_t *q, svc_result_t *r) {
     const char *note = action_text(q, "note", false, r);
     if (!note)
         return NULL;
-    svc_op_t *op = exception_resolve_op(q->app, id, note, q->actor);
-    if (!op)
-        svc_fail(r, ORDO_E_OVERLOADED, "out of memory");
-    return op;
+    return op_or_busy(exception_resolve_op(q->app, id, note, q->actor), r);
 }
 
 static svc_op_t *place_hold(http_req_t *q, svc_result_t *r) {
@@ -195,30 +196,21 @@ static svc_op_t *release_hold(http_req_t *q, svc_result_t *r) {
     const char *note = action_text(q, "note", false, r);
     if (!note)
         return NULL;
-    svc_op_t *op = hold_release_op(q->app, q->params[0], id, note, q->actor);
-    if (!op)
-        svc_fail(r, ORDO_E_OVERLOADED, "out of memory");
-    return op;
+    return op_or_busy(hold_release_op(q->app, q->params[0], id, note, q->actor), r);
 }
 
 static svc_op_t *approve_order(http_req_t *q, svc_result_t *r) {
     const char *note = action_text(q, "note", false, r);
     if (!note)
         return NULL;
-    svc_op_t *op = order_approve_op(q->app, q->params[0], note, q->actor);
-    if (!op)
-        svc_fail(r, ORDO_E_OVERLOADED, "out of memory");
-    return op;
+    return op_or_busy(order_approve_op(q->app, q->params[0], note, q->actor), r);
 }
 
 static svc_op_t *reject_order(http_req_t *q, svc_result_t *r) {
     const char *reason = action_text(q, "reason", true, r);
     if (!reason)
         return NULL;
-    svc_op_t *op = order_reject_op(q->app, q->params[0], reason, q->actor);
-    if (!op)
-        svc_fail(r, ORDO_E_OVERLOADED, "out of memory");
-    return op;
+    return op_or_busy(order_reject_op(q->app, q->params[0], reason, q->actor), r);
 }
 
 /* A non-negative amount in fen from the query string; -1 when absent. */
@@ -341,10 +333,7 @@ static svc_op_t *redeliver(http_req_t *q, svc_result_t *r) {
         svc_fail(r, ORDO_E_NOT_FOUND, "no delivery '%s'", q->params[1]);
         return NULL;
     }
-    svc_op_t *op = delivery_redeliver_op(q->app, q->params[0], id, q->actor);
-    if (!op)
-        svc_fail(r, ORDO_E_OVERLOADED, "out of memory");
-    return op;
+    return op_or_busy(delivery_redeliver_op(q->app, q->params[0], id, q->actor), r);
 }
 
 static svc_op_t *verify_ledger(http_req_t *q, svc_result_t *r) {
