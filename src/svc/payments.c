@@ -176,10 +176,12 @@ typedef struct {
     bool duplicate, unknown_order;
 } notify_op_t;
 
-/* The answer each platform expects: Alipay reads the text "success"; WeChat Pay a JSON
- * code; the merchant's own checkout a small JSON object. */
-static void answer(svc_result_t *r, provider_t p, bool ok, const char *message,
+/* The answer each platform expects: Alipay reads the text "success" (always with 200: its
+ * retries key on the text); WeChat Pay a JSON code; the merchant's own checkout a small JSON
+ * object. status is the HTTP status for the latter two, 200 meaning acted on. */
+static void answer(svc_result_t *r, provider_t p, int status, const char *message,
                    const char *outcome) {
+    bool ok = status == 200;
     char *text = NULL;
     const char *type = "application/json";
     if (p == PROVIDER_ALIPAY) {
@@ -193,9 +195,7 @@ static void answer(svc_result_t *r, provider_t p, bool ok, const char *message,
         text = body ? json_dumps(body, JSON_COMPACT) : NULL;
         json_decref(body);
     }
-    svc_ok(r, ok ? 200 : (p == PROVIDER_ALIPAY ? 200 : 400), NULL);
-    if (!ok && p != PROVIDER_ALIPAY && strcasestr(message, "signature"))
-        r->http_status = 401;
+    svc_ok(r, p == PROVIDER_ALIPAY ? 200 : status, NULL);
     r->body_text = text;
     r->body_len = text ? strlen(text) : 0;
     r->content_type = type;
@@ -288,6 +288,14 @@ static int confirm_payment(store_t *s, notify_op_t *n, order_rec_t *rec) {
     return rc;
 }
 
+/* Money that does not add up is for a person to settle: the exception pool, marked red. */
+static int open_red_exception(store_t *s, int64_t order_id, const char *code, const char *message,
+                              int64_t now_ms) {
+    exception_rec_t e = {
+        .order_id = order_id, .code = code, .severity = "red", .message = message, .at_ms = now_ms};
+    return s->vt->exception_open(s, &e, NULL);
+}
+
 static ordo_err_t notify_run(store_t *s, svc_op_t *op) {
     notify_op_t *n = (notify_op_t *)op;
     order_rec_t rec = {0};
@@ -340,22 +348,12 @@ static ordo_err_t notify_run(store_t *s, svc_op_t *op) {
     } else if (rc == STORE_OK && strcmp(outcome, "amount_mismatch") == 0) {
         snprintf(msg, sizeof msg, "%s reports %lld fen paid; the order's total is %lld fen",
                  provider_name(n->provider), (long long)n->amount_fen, (long long)total);
-        exception_rec_t e = {.order_id = rec.id,
-                             .code = "payment_amount_mismatch",
-                             .severity = "red",
-                             .message = msg,
-                             .at_ms = op->now_ms};
-        rc = s->vt->exception_open(s, &e, NULL);
+        rc = open_red_exception(s, rec.id, "payment_amount_mismatch", msg, op->now_ms);
     } else if (rc == STORE_OK && strcmp(outcome, "paid_after_cancel") == 0) {
         snprintf(msg, sizeof msg,
                  "%s reports payment %s after the order was cancelled: refund the buyer",
                  provider_name(n->provider), n->transaction_id);
-        exception_rec_t e = {.order_id = rec.id,
-                             .code = "paid_after_cancel",
-                             .severity = "red",
-                             .message = msg,
-                             .at_ms = op->now_ms};
-        rc = s->vt->exception_open(s, &e, NULL);
+        rc = open_red_exception(s, rec.id, "paid_after_cancel", msg, op->now_ms);
     } else if (rc == STORE_OK && strcmp(outcome, "closed") == 0) {
         snprintf(msg, sizeof msg, "payment closed by %s", provider_name(n->provider));
         ordo_err_t e = order_cancel_in_tx(s, op, &rec, msg);
@@ -370,18 +368,16 @@ static void notify_finish(svc_op_t *op) {
     if (n->unknown_order) {
         svc_result_clear(&op->result);
         svc_result_init(&op->result);
-        answer(&op->result, n->provider, false, "no order with this reference yet", NULL);
-        op->result.http_status = n->provider == PROVIDER_ALIPAY ? 200 : 404;
+        answer(&op->result, n->provider, 404, "no order with this reference yet", NULL);
         return;
     }
     if (op->result.err != ORDO_E_OK) {
         svc_result_clear(&op->result);
         svc_result_init(&op->result);
-        answer(&op->result, n->provider, false, "temporarily unable to process", NULL);
-        op->result.http_status = n->provider == PROVIDER_ALIPAY ? 200 : 503;
+        answer(&op->result, n->provider, 503, "temporarily unable to process", NULL);
         return;
     }
-    answer(&op->result, n->provider, true, n->duplicate ? "already processed" : "processed",
+    answer(&op->result, n->provider, 200, n->duplicate ? "already processed" : "processed",
            n->duplicate ? "duplicate" : n->outcome);
 }
 
@@ -422,19 +418,32 @@ static void copy(char *dst, size_t cap, const char *src) {
     snprintf(dst, cap, "%s", src ? src : "");
 }
 
+/* What reading a notification found: 401 for a signature that does not verify tells the
+ * sender to check its keys; 400 for anything else wrong with the message. */
+typedef enum {
+    NOTIFY_ACCEPTED = 200,
+    NOTIFY_MALFORMED = 400,
+    NOTIFY_FORGED = 401
+} notify_verdict_t;
+
 /* Fills n from a verified Alipay form. */
-static bool parse_alipay(const json_t *config, const notification_t *in, notify_op_t *n, char *err,
-                         size_t err_len) {
+static notify_verdict_t parse_alipay(const json_t *config, const notification_t *in, notify_op_t *n,
+                                     char *err, size_t err_len) {
     form_t form = {0};
     if (!form_parse(in->body, in->body_len, &form)) {
         snprintf(err, err_len, "the body is not a valid form");
-        return false;
+        return NOTIFY_MALFORMED;
     }
-    bool ok = alipay_verify_rsa2(
-        &form, json_string_value(json_object_get(config, "alipay_public_key_pem")), err, err_len);
+    if (!alipay_verify_rsa2(&form,
+                            json_string_value(json_object_get(config, "alipay_public_key_pem")),
+                            err, err_len)) {
+        form_free(&form);
+        return NOTIFY_FORGED;
+    }
     const char *app_id = form_get(&form, "app_id");
-    if (ok && (!app_id || strcmp(app_id, json_string_value(json_object_get(config, "app_id")))))
-        ok = false, snprintf(err, err_len, "the notification is for another app_id");
+    bool ok = app_id && strcmp(app_id, json_string_value(json_object_get(config, "app_id"))) == 0;
+    if (!ok)
+        snprintf(err, err_len, "the notification is for another app_id");
     const char *amount = form_get(&form, "total_amount");
     if (ok) {
         copy(n->reference, sizeof n->reference, form_get(&form, "out_trade_no"));
@@ -448,13 +457,13 @@ static bool parse_alipay(const json_t *config, const notification_t *in, notify_
             ok = false, snprintf(err, err_len, "out_trade_no or total_amount missing");
     }
     form_free(&form);
-    return ok;
+    return ok ? NOTIFY_ACCEPTED : NOTIFY_MALFORMED;
 }
 
-static bool parse_wechat(const json_t *config, const notification_t *in, notify_op_t *n, char *err,
-                         size_t err_len) {
+static notify_verdict_t parse_wechat(const json_t *config, const notification_t *in, notify_op_t *n,
+                                     char *err, size_t err_len) {
     if (!fresh(config, in->timestamp, err, err_len))
-        return false;
+        return NOTIFY_MALFORMED;
     bool ok = false;
     size_t i;
     json_t *cert;
@@ -467,7 +476,7 @@ static bool parse_wechat(const json_t *config, const notification_t *in, notify_
         }
     }
     if (!ok)
-        return false;
+        return NOTIFY_FORGED;
     json_t *doc = json_loadb(in->body, in->body_len, 0, NULL);
     json_t *res = json_object_get(doc, "resource");
     const char *key = json_string_value(json_object_get(config, "apiv3_key"));
@@ -503,15 +512,15 @@ static bool parse_wechat(const json_t *config, const notification_t *in, notify_
     json_decref(tx);
     free(plain);
     json_decref(doc);
-    return ok;
+    return ok ? NOTIFY_ACCEPTED : NOTIFY_MALFORMED;
 }
 
-static bool parse_hmac(const json_t *config, const notification_t *in, notify_op_t *n, char *err,
-                       size_t err_len) {
+static notify_verdict_t parse_hmac(const json_t *config, const notification_t *in, notify_op_t *n,
+                                   char *err, size_t err_len) {
     if (!hmac_sha256_verify(json_string_value(json_object_get(config, "secret")),
                             (const unsigned char *)in->body, in->body_len,
                             in->signature ? in->signature : "", err, err_len))
-        return false;
+        return NOTIFY_FORGED;
     json_t *doc = json_loadb(in->body, in->body_len, 0, NULL);
     json_t *ts = json_object_get(doc, "timestamp");
     char ts_text[32];
@@ -535,7 +544,7 @@ static bool parse_hmac(const json_t *config, const notification_t *in, notify_op
         snprintf(err, err_len, "timestamp (Unix seconds) missing");
     }
     json_decref(doc);
-    return ok;
+    return ok ? NOTIFY_ACCEPTED : NOTIFY_MALFORMED;
 }
 
 svc_op_t *payment_notify_op(app_t *app, provider_t p, const notification_t *in,
@@ -545,25 +554,24 @@ svc_op_t *payment_notify_op(app_t *app, provider_t p, const notification_t *in,
     json_t *config = load_config(app, p, &probe);
     svc_result_clear(&probe);
     if (!config) {
-        answer(immediate, p, false, "this provider is not configured", NULL);
-        immediate->http_status = p == PROVIDER_ALIPAY ? 200 : 404;
+        answer(immediate, p, 404, "this provider is not configured", NULL);
         return NULL;
     }
     notify_op_t *n = (notify_op_t *)svc_op_alloc(sizeof *n, app, provider_name(p));
     if (!n) {
         json_decref(config);
-        answer(immediate, p, false, "temporarily unable to process", NULL);
+        answer(immediate, p, 503, "temporarily unable to process", NULL);
         return NULL;
     }
     n->provider = p;
     char err[256] = "";
-    bool ok = p == PROVIDER_ALIPAY   ? parse_alipay(config, in, n, err, sizeof err)
-              : p == PROVIDER_WECHAT ? parse_wechat(config, in, n, err, sizeof err)
-                                     : parse_hmac(config, in, n, err, sizeof err);
+    notify_verdict_t verdict = p == PROVIDER_ALIPAY   ? parse_alipay(config, in, n, err, sizeof err)
+                               : p == PROVIDER_WECHAT ? parse_wechat(config, in, n, err, sizeof err)
+                                                      : parse_hmac(config, in, n, err, sizeof err);
     json_decref(config);
-    if (!ok) {
+    if (verdict != NOTIFY_ACCEPTED) {
         svc_op_free(&n->op);
-        answer(immediate, p, false, err, NULL);
+        answer(immediate, p, (int)verdict, err, NULL);
         return NULL;
     }
     n->op.run = notify_run;
