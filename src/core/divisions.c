@@ -525,10 +525,7 @@ static void report(const ctx_t *c, const char *field, const char *code, const ch
 
 static void report(const ctx_t *c, const char *field, const char *code, const char *fmt, ...) {
     char path[64], msg[sizeof c->errs->items[0].message];
-    if (c->prefix && *c->prefix)
-        snprintf(path, sizeof path, "%s.%s", c->prefix, field);
-    else
-        snprintf(path, sizeof path, "%s", field);
+    field_path(path, sizeof path, c->prefix, field);
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);

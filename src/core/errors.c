@@ -25,6 +25,13 @@ const char *ordo_err_title(ordo_err_t e) {
     return error_table[e].title;
 }
 
+void field_path(char *out, size_t out_len, const char *prefix, const char *key) {
+    if (prefix && *prefix)
+        snprintf(out, out_len, "%s.%s", prefix, key);
+    else
+        snprintf(out, out_len, "%s", key);
+}
+
 void field_errors_add(field_errors_t *errs, const char *field, const char *code, const char *fmt,
                       ...) {
     if (!errs)

@@ -1,6 +1,8 @@
 #ifndef ORDO_CORE_ERRORS_H
 #define ORDO_CORE_ERRORS_H
 
+#include <stddef.h>
+
 /* API-level error kinds, generated from error.def. */
 typedef enum {
 #define ERR(name, code, status, title) ORDO_E_##name,
@@ -29,6 +31,10 @@ typedef struct {
     int dropped; /* problems found beyond FIELD_ERRORS_MAX */
     field_error_t items[FIELD_ERRORS_MAX];
 } field_errors_t;
+
+/* The path of `key` inside the object at `prefix` ("" or NULL for the top level), cut to fit
+ * out: "address.phone", "items[2].qty". */
+void field_path(char *out, size_t out_len, const char *prefix, const char *key);
 
 void field_errors_add(field_errors_t *errs, const char *field, const char *code, const char *fmt,
                       ...) __attribute__((format(printf, 4, 5)));

@@ -38,13 +38,6 @@ static const char *clip(const char *s, char *buf, size_t buf_len) {
     return buf;
 }
 
-static void join(char *out, size_t len, const char *prefix, const char *key) {
-    if (prefix && *prefix)
-        snprintf(out, len, "%s.%s", prefix, key);
-    else
-        snprintf(out, len, "%s", key);
-}
-
 /* JSON null counts as absent: channels commonly send null for fields they do not have. */
 static const json_t *member(const json_t *obj, const char *key) {
     const json_t *v = obj ? json_object_get(obj, key) : NULL;
@@ -62,7 +55,7 @@ static bool is_blank(const char *s) {
 static bool read_string(field_errors_t *errs, const json_t *obj, const char *prefix,
                         const char *key, unsigned flags, size_t max, const char **out) {
     char path[64];
-    join(path, sizeof path, prefix, key);
+    field_path(path, sizeof path, prefix, key);
     *out = NULL;
     const json_t *v = member(obj, key);
     if (!v) {
@@ -114,7 +107,7 @@ static bool read_string(field_errors_t *errs, const json_t *obj, const char *pre
 static bool read_int(field_errors_t *errs, const json_t *obj, const char *prefix, const char *key,
                      bool required, int64_t min, int64_t max, int64_t *out) {
     char path[64];
-    join(path, sizeof path, prefix, key);
+    field_path(path, sizeof path, prefix, key);
     const json_t *v = member(obj, key);
     if (!v) {
         if (required)
@@ -143,7 +136,7 @@ static bool read_time(field_errors_t *errs, const json_t *obj, const char *prefi
         return false;
     if (!rfc3339_parse(s, out_ms)) {
         char path[64], c[CLIP_LEN];
-        join(path, sizeof path, prefix, key);
+        field_path(path, sizeof path, prefix, key);
         field_errors_add(errs, path, "invalid_datetime",
                          "%s '%s' is not an RFC 3339 date-time with offset, like "
                          "2026-11-11T00:00:01+08:00",
