@@ -94,13 +94,6 @@ __attribute__((format(printf, 3, 4))) static void fmt_path(char *out, size_t len
     va_end(ap);
 }
 
-static void path_of(char *out, size_t len, const char *prefix, const char *key) {
-    if (*prefix)
-        fmt_path(out, len, "%s.%s", prefix, key);
-    else
-        fmt_path(out, len, "%s", key);
-}
-
 static void check_keys(reader_t *rd, json_t *obj, const char *prefix, const char *const *allowed) {
     const char *key;
     json_t *value;
@@ -111,26 +104,37 @@ static void check_keys(reader_t *rd, json_t *obj, const char *prefix, const char
         if (known)
             continue;
         char path[64];
-        path_of(path, sizeof path, prefix, key);
+        field_path(path, sizeof path, prefix, key);
         problem(rd, path, "unknown_field", "'%s' is not a field here", key);
     }
+}
+
+/* The member `key` when it has the JSON type `type` (named `type_phrase` in the message), or
+ * NULL: reported when present with another type, or absent and required. */
+static json_t *typed_member(reader_t *rd, json_t *obj, const char *path, const char *key,
+                            bool required, json_type type, const char *type_phrase) {
+    json_t *v = obj ? json_object_get(obj, key) : NULL;
+    if (!v) {
+        if (required)
+            problem(rd, path, "required", "%s is required", key);
+        return NULL;
+    }
+    if (json_typeof(v) != type) {
+        problem(rd, path, "wrong_type", "%s must be %s, not %s", key, type_phrase,
+                json_type_phrase(v));
+        return NULL;
+    }
+    return v;
 }
 
 /* An integer member: absent leaves *out (the default) unless required. */
 static bool read_int(reader_t *rd, json_t *obj, const char *prefix, const char *key, bool required,
                      int64_t min, int64_t max, int64_t *out) {
     char path[64];
-    path_of(path, sizeof path, prefix, key);
-    json_t *v = obj ? json_object_get(obj, key) : NULL;
-    if (!v) {
-        if (required)
-            problem(rd, path, "required", "%s is required", key);
+    field_path(path, sizeof path, prefix, key);
+    json_t *v = typed_member(rd, obj, path, key, required, JSON_INTEGER, "an integer");
+    if (!v)
         return false;
-    }
-    if (!json_is_integer(v)) {
-        problem(rd, path, "wrong_type", "%s must be an integer, not %s", key, json_type_phrase(v));
-        return false;
-    }
     json_int_t i = json_integer_value(v);
     if (i < min || i > max) {
         problem(rd, path, "out_of_range", "%s must be from %lld to %lld, not %lld", key,
@@ -155,16 +159,10 @@ static bool valid_code_word(const char *s) {
 static bool read_word(reader_t *rd, json_t *obj, const char *prefix, const char *key,
                       char out[RULES_ID_MAX + 1]) {
     char path[64];
-    path_of(path, sizeof path, prefix, key);
-    json_t *v = json_object_get(obj, key);
-    if (!v) {
-        problem(rd, path, "required", "%s is required", key);
+    field_path(path, sizeof path, prefix, key);
+    json_t *v = typed_member(rd, obj, path, key, true, JSON_STRING, "a string");
+    if (!v)
         return false;
-    }
-    if (!json_is_string(v)) {
-        problem(rd, path, "wrong_type", "%s must be a string, not %s", key, json_type_phrase(v));
-        return false;
-    }
     if (!valid_code_word(json_string_value(v))) {
         problem(rd, path, "invalid_value", "%s must be 1 to %d characters of a-z, 0-9, '_' and '-'",
                 key, RULES_ID_MAX);
@@ -178,17 +176,10 @@ static bool read_word(reader_t *rd, json_t *obj, const char *prefix, const char 
 static json_t *read_array(reader_t *rd, json_t *obj, const char *prefix, const char *key,
                           bool required, size_t max) {
     char path[64];
-    path_of(path, sizeof path, prefix, key);
-    json_t *v = obj ? json_object_get(obj, key) : NULL;
-    if (!v) {
-        if (required)
-            problem(rd, path, "required", "%s is required", key);
+    field_path(path, sizeof path, prefix, key);
+    json_t *v = typed_member(rd, obj, path, key, required, JSON_ARRAY, "an array");
+    if (!v)
         return NULL;
-    }
-    if (!json_is_array(v)) {
-        problem(rd, path, "wrong_type", "%s must be an array, not %s", key, json_type_phrase(v));
-        return NULL;
-    }
     if (json_array_size(v) > max) {
         problem(rd, path, "too_many", "%s may hold at most %zu entries, not %zu", key, max,
                 json_array_size(v));
@@ -326,7 +317,7 @@ static void read_remote_params(reader_t *rd, json_t *params, const char *prefix,
 static void read_velocity_params(reader_t *rd, json_t *params, const char *prefix,
                                  rules_velocity_params_t *p) {
     char path[64];
-    path_of(path, sizeof path, prefix, "key");
+    field_path(path, sizeof path, prefix, "key");
     json_t *k = params ? json_object_get(params, "key") : NULL;
     if (!k) {
         problem(rd, path, "required", "key is required (\"phone\", \"address\" or \"ip\")");
@@ -356,7 +347,7 @@ static void read_high_value_params(reader_t *rd, json_t *params, const char *pre
                                             0, ORDO_MONEY_MAX_FEN, &p->first_order_threshold_fen);
     if (have && p->has_first_order_threshold && p->first_order_threshold_fen > p->threshold_fen) {
         char path[64];
-        path_of(path, sizeof path, prefix, "first_order_threshold_fen");
+        field_path(path, sizeof path, prefix, "first_order_threshold_fen");
         problem(rd, path, "out_of_range",
                 "first_order_threshold_fen (%lld) must not exceed threshold_fen (%lld)",
                 (long long)p->first_order_threshold_fen, (long long)p->threshold_fen);
@@ -477,7 +468,7 @@ static void read_rule(reader_t *rd, json_t *v, int index, rules_rule_t *rules) {
             if (strcmp(rules[j].id, r->id) != 0)
                 continue;
             char path[64];
-            path_of(path, sizeof path, prefix, "id");
+            field_path(path, sizeof path, prefix, "id");
             problem(rd, path, "duplicate_id", "id '%s' is already used by rules[%d]", r->id, j);
             break;
         }
@@ -485,7 +476,7 @@ static void read_rule(reader_t *rd, json_t *v, int index, rules_rule_t *rules) {
     read_word(rd, v, prefix, "reason", r->reason);
 
     char path[64];
-    path_of(path, sizeof path, prefix, "enabled");
+    field_path(path, sizeof path, prefix, "enabled");
     json_t *enabled = json_object_get(v, "enabled");
     if (!enabled)
         problem(rd, path, "required", "enabled is required (true or false)");
@@ -495,7 +486,7 @@ static void read_rule(reader_t *rd, json_t *v, int index, rules_rule_t *rules) {
     else
         r->enabled = json_is_true(enabled);
 
-    path_of(path, sizeof path, prefix, "params");
+    field_path(path, sizeof path, prefix, "params");
     json_t *params = json_object_get(v, "params");
     if (params && !json_is_object(params)) {
         problem(rd, path, "wrong_type", "params must be an object, not %s",
@@ -503,7 +494,7 @@ static void read_rule(reader_t *rd, json_t *v, int index, rules_rule_t *rules) {
         params = NULL;
     }
 
-    path_of(path, sizeof path, prefix, "type");
+    field_path(path, sizeof path, prefix, "type");
     json_t *type = json_object_get(v, "type");
     int t = -1;
     if (!type) {
@@ -521,7 +512,7 @@ static void read_rule(reader_t *rd, json_t *v, int index, rules_rule_t *rules) {
     }
     r->type = (rule_type_t)t;
 
-    path_of(path, sizeof path, prefix, "params");
+    field_path(path, sizeof path, prefix, "params");
     if (params)
         check_keys(rd, params, path, PARAM_KEYS[t]);
     switch (r->type) {
