@@ -272,6 +272,20 @@ int rules_velocity_needs(const ruleset_t *rs, rules_velocity_count_t *out, int o
     return n;
 }
 
+void rules_velocity_bounds(const ruleset_t *rs, int64_t *count_cap, int64_t *window_seconds) {
+    *count_cap = 1;
+    *window_seconds = 0;
+    for (int i = 0; i < rs->n; i++) {
+        const rules_rule_t *r = &rs->rules[i];
+        if (r->type != RULE_VELOCITY)
+            continue;
+        if (r->p.velocity.threshold >= *count_cap)
+            *count_cap = r->p.velocity.threshold + 1;
+        if (r->p.velocity.window_seconds > *window_seconds)
+            *window_seconds = r->p.velocity.window_seconds;
+    }
+}
+
 /* ---- Recording outcomes ---------------------------------------------------------------- */
 
 /* Copies s into out, cut at a character boundary with "…" when it does not fit, so the text

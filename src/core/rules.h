@@ -157,6 +157,11 @@ typedef struct {
  * Writes at most out_cap entries (RULES_MAX always suffice) and returns how many there are. */
 int rules_velocity_needs(const ruleset_t *rs, rules_velocity_count_t *out, int out_cap);
 
+/* What a store of recent orders must keep for every velocity rule in the set, enabled or
+ * not: counts up to *count_cap (one past the highest threshold: a larger count decides
+ * nothing more; 1 with no velocity rule) over the last *window_seconds (the longest). */
+void rules_velocity_bounds(const ruleset_t *rs, int64_t *count_cap, int64_t *window_seconds);
+
 /* What the caller knows besides the order. A zeroed context means: payment not verified,
  * stock not short, not a first order, no counts. */
 typedef struct {

@@ -65,20 +65,9 @@ static int current_rules(store_t *s, review_state_t *st) {
     st->rules = rules;
     st->version = version;
     st->loaded = true;
-    int64_t cap = 1, window_ms = 0;
-    json_t *doc = ruleset_to_json(rules);
-    size_t i;
-    json_t *rule;
-    json_array_foreach(json_object_get(doc, "rules"), i, rule) {
-        json_t *params = json_object_get(rule, "params");
-        json_int_t t = json_integer_value(json_object_get(params, "threshold"));
-        json_int_t w = json_integer_value(json_object_get(params, "window_seconds"));
-        if (t >= cap)
-            cap = t + 1;
-        if (w * 1000 > window_ms)
-            window_ms = w * 1000;
-    }
-    json_decref(doc);
+    int64_t cap, window_s;
+    rules_velocity_bounds(rules, &cap, &window_s);
+    int64_t window_ms = window_s * 1000;
     /* The in-memory counts must cover the new rules: rebuild when they need more. */
     if (!st->recent || cap > st->count_cap || window_ms > st->window_ms) {
         velocity_free(st->recent);

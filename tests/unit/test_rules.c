@@ -379,6 +379,28 @@ static void velocity_needs_are_distinct_and_enabled_only(void **state) {
     ruleset_free(rs);
 }
 
+static void velocity_bounds_cover_every_velocity_rule(void **state) {
+    (void)state;
+    int64_t cap = 0, window = 0;
+    ruleset_t *rs = one_rule("remark", NULL);
+    rules_velocity_bounds(rs, &cap, &window);
+    assert_int_equal(cap, 1);
+    assert_int_equal(window, 0);
+    ruleset_free(rs);
+
+    rs = load("{\"rules\": ["
+              "{\"id\": \"a\", \"enabled\": true, \"type\": \"velocity\", \"reason\": \"v\","
+              " \"params\": {\"key\": \"phone\", \"threshold\": 5, \"window_seconds\": 86400}},"
+              "{\"id\": \"b\", \"enabled\": false, \"type\": \"velocity\", \"reason\": \"v\","
+              " \"params\": {\"key\": \"ip\", \"threshold\": 30, \"window_seconds\": 60}},"
+              "{\"id\": \"c\", \"enabled\": true, \"type\": \"high_value\", \"reason\": \"h\","
+              " \"params\": {\"threshold_fen\": 9000000}}]}");
+    rules_velocity_bounds(rs, &cap, &window);
+    assert_int_equal(cap, 31);
+    assert_int_equal(window, 86400);
+    ruleset_free(rs);
+}
+
 static void velocity_hits_at_the_threshold_counting_this_order(void **state) {
     (void)state;
     ruleset_t *rs = one_rule("velocity", "{\"key\": \"ip\", \"threshold\": 5, "
@@ -910,6 +932,7 @@ int main(void) {
         cmocka_unit_test(address_markers_come_from_params),
         cmocka_unit_test(remote_area_by_name_and_code),
         cmocka_unit_test(velocity_needs_are_distinct_and_enabled_only),
+        cmocka_unit_test(velocity_bounds_cover_every_velocity_rule),
         cmocka_unit_test(velocity_hits_at_the_threshold_counting_this_order),
         cmocka_unit_test(address_and_order_keys),
         cmocka_unit_test(high_value_with_a_lower_first_order_threshold),
