@@ -18,18 +18,8 @@
 #include "core/rules.h"
 #include "svc/reference_data.h"
 
-static const char ORDER[] =
-    "{\"channel\": \"taobao\", \"external_id\": \"T20261111000123\","
-    " \"placed_at\": \"2026-11-11T00:00:01+08:00\","
-    " \"buyer\": {\"name\": \"王女士\", \"phone\": \"13800138000\"},"
-    " \"address\": {\"province\": \"北京市\", \"city\": \"北京市\", \"district\": \"朝阳区\","
-    "             \"detail\": \"大望路甲18号1单元\", \"postal_code\": \"100022\"},"
-    " \"items\": [{\"sku\": \"MOONCAKE-6\", \"qty\": 5, \"unit_price\": 8800}],"
-    " \"shipping_fee\": 0, \"discounts\": [{\"code\": \"COUPON-20\", \"amount\": 2000}],"
-    " \"payment\": {\"status\": \"paid\", \"method\": \"alipay\", \"transaction_id\": "
-    "\"2026111122001\", \"amount\": 42000, \"paid_at\": \"2026-11-11T00:00:05+08:00\"},"
-    " \"remark\": \"其中1盒刻“生日快乐”\", \"requested_delivery_date\": \"2026-11-13\","
-    " \"splittable\": true, \"client_ip\": \"203.0.113.7\"}";
+/* The canonical order, as the README sends it. */
+#define ORDER_PATH "docs/examples/order.json"
 
 static double now_ns(void) {
     struct timespec ts;
@@ -70,11 +60,11 @@ int main(int argc, char **argv) {
         fprintf(stderr, "rules_bench: %s\n", err);
         return 1;
     }
-    json_t *doc = json_loads(ORDER, 0, NULL);
+    json_t *doc = json_load_file(ORDER_PATH, 0, NULL);
     order_input_t o;
     field_errors_t errs = {0};
     if (!doc || !order_parse(doc, &v, &o, &errs)) {
-        fprintf(stderr, "rules_bench: the order does not parse\n");
+        fprintf(stderr, "rules_bench: %s does not parse\n", ORDER_PATH);
         return 1;
     }
     json_decref(doc);
