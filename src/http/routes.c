@@ -78,6 +78,18 @@ static svc_op_t *op_or_busy(svc_op_t *op, svc_result_t *r) {
     return op;
 }
 
+/* The positive integer id in path parameter `index`, or 0 with a 404 naming `what`: a path
+ * that names no such thing is a missing resource, not a malformed request. */
+static int64_t path_id(http_req_t *q, int index, const char *what, svc_result_t *r) {
+    char *end;
+    long long id = strtoll(q->params[index], &end, 10);
+    if (*end || id < 1) {
+        svc_fail(r, ORDO_E_NOT_FOUND, "no %s '%s'", what, q->params[index]);
+        return 0;
+    }
+    return id;
+}
+
 /* Reads a required "reason"-like string field from a small action body. */
 static const char *action_text(http_req_t *q, const char *key, bool required, svc_result_t *r) {
     if (q->body && !json_is_object(q->body)) {
@@ -170,12 +182,9 @@ static svc_op_t *list_exceptions(http_req_t *q, svc_result_t *r) {
 }
 
 static svc_op_t *resolve_exception(http_req_t *q, svc_result_t *r) {
-    char *end;
-    long long id = strtoll(q->params[0], &end, 10);
-    if (*end || id < 1) {
-        svc_fail(r, ORDO_E_NOT_FOUND, "no exception '%s'", q->params[0]);
+    int64_t id = path_id(q, 0, "exception", r);
+    if (!id)
         return NULL;
-    }
     const char *note = action_text(q, "note", false, r);
     if (!note)
         return NULL;
@@ -187,12 +196,9 @@ static svc_op_t *place_hold(http_req_t *q, svc_result_t *r) {
 }
 
 static svc_op_t *release_hold(http_req_t *q, svc_result_t *r) {
-    char *end;
-    long long id = strtoll(q->params[1], &end, 10);
-    if (*end || id < 1) {
-        svc_fail(r, ORDO_E_NOT_FOUND, "no hold '%s'", q->params[1]);
+    int64_t id = path_id(q, 1, "hold", r);
+    if (!id)
         return NULL;
-    }
     const char *note = action_text(q, "note", false, r);
     if (!note)
         return NULL;
@@ -327,12 +333,9 @@ static svc_op_t *get_webhook_deliveries(http_req_t *q, svc_result_t *r) {
 }
 
 static svc_op_t *redeliver(http_req_t *q, svc_result_t *r) {
-    char *end;
-    long long id = strtoll(q->params[1], &end, 10);
-    if (*end || id < 1) {
-        svc_fail(r, ORDO_E_NOT_FOUND, "no delivery '%s'", q->params[1]);
+    int64_t id = path_id(q, 1, "delivery", r);
+    if (!id)
         return NULL;
-    }
     return op_or_busy(delivery_redeliver_op(q->app, q->params[0], id, q->actor), r);
 }
 
