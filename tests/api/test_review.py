@@ -70,6 +70,10 @@ class ReviewTest(ServerTestCase):
         self.assertProblem(self.srv.request("DELETE", path, {}), 409, "conflict")
         self.assertProblem(self.srv.request("DELETE", "/v1/orders/%s/holds/999999"
                                             % o["order_no"]), 404, "not_found")
+        for bad in ("abc", "0", "-1", "7x"):
+            body = self.assertProblem(self.srv.request("DELETE", "/v1/orders/%s/holds/%s"
+                                                       % (o["order_no"], bad)), 404, "not_found")
+            self.assertIn("no hold '%s'" % bad, body["detail"])
         other = self.order()
         self.assertProblem(self.srv.request("DELETE", "/v1/orders/%s/holds/%d"
                                             % (other["order_no"], hid)), 404, "not_found",
