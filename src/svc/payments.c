@@ -418,6 +418,21 @@ static void copy(char *dst, size_t cap, const char *src) {
     snprintf(dst, cap, "%s", src ? src : "");
 }
 
+/* The trade a JSON notification describes: WeChat Pay's decrypted resource and the merchant's
+ * own checkout both name it out_trade_no and transaction_id, its state `status_key`; the
+ * amount is an integer in fen. */
+static void take_trade(notify_op_t *n, const json_t *trade, const char *status_key,
+                       const json_t *amount) {
+    copy(n->reference, sizeof n->reference,
+         json_string_value(json_object_get(trade, "out_trade_no")));
+    copy(n->transaction_id, sizeof n->transaction_id,
+         json_string_value(json_object_get(trade, "transaction_id")));
+    const char *status = json_string_value(json_object_get(trade, status_key));
+    copy(n->status_text, sizeof n->status_text, status);
+    n->trade = trade_of(n->provider, status);
+    n->amount_fen = json_is_integer(amount) ? json_integer_value(amount) : -1;
+}
+
 /* What reading a notification found: 401 for a signature that does not verify tells the
  * sender to check its keys; 400 for anything else wrong with the message. */
 typedef enum {
@@ -490,15 +505,7 @@ static notify_verdict_t parse_wechat(const json_t *config, const notification_t 
                                     &plain_len, err, err_len);
     json_t *tx = ok ? json_loadb(plain, plain_len, 0, NULL) : NULL;
     if (ok && tx) {
-        copy(n->reference, sizeof n->reference,
-             json_string_value(json_object_get(tx, "out_trade_no")));
-        copy(n->transaction_id, sizeof n->transaction_id,
-             json_string_value(json_object_get(tx, "transaction_id")));
-        const char *state = json_string_value(json_object_get(tx, "trade_state"));
-        copy(n->status_text, sizeof n->status_text, state);
-        n->trade = trade_of(PROVIDER_WECHAT, state);
-        json_t *amount = json_object_get(json_object_get(tx, "amount"), "total");
-        n->amount_fen = json_is_integer(amount) ? json_integer_value(amount) : -1;
+        take_trade(n, tx, "trade_state", json_object_get(json_object_get(tx, "amount"), "total"));
         snprintf(n->notify_key, sizeof n->notify_key, "%s",
                  json_string_value(json_object_get(doc, "id"))
                      ? json_string_value(json_object_get(doc, "id"))
@@ -527,15 +534,7 @@ static notify_verdict_t parse_hmac(const json_t *config, const notification_t *i
     snprintf(ts_text, sizeof ts_text, "%lld", (long long)json_integer_value(ts));
     bool ok = json_is_integer(ts) && fresh(config, ts_text, err, err_len);
     if (ok) {
-        copy(n->reference, sizeof n->reference,
-             json_string_value(json_object_get(doc, "out_trade_no")));
-        copy(n->transaction_id, sizeof n->transaction_id,
-             json_string_value(json_object_get(doc, "transaction_id")));
-        const char *status = json_string_value(json_object_get(doc, "status"));
-        copy(n->status_text, sizeof n->status_text, status);
-        n->trade = trade_of(PROVIDER_HMAC, status);
-        json_t *amount = json_object_get(doc, "amount");
-        n->amount_fen = json_is_integer(amount) ? json_integer_value(amount) : -1;
+        take_trade(n, doc, "status", json_object_get(doc, "amount"));
         snprintf(n->notify_key, sizeof n->notify_key, "%s:%s", n->transaction_id, n->status_text);
         if (!n->reference[0] || n->amount_fen < 0 || !n->transaction_id[0])
             ok = false,
