@@ -23,7 +23,8 @@ endif
 CFLAGS := -std=c17 -D_GNU_SOURCE -g $(OPT) -Wall -Wextra -Werror -Wshadow -Wvla \
           -Wformat=2 -Wno-format-nonliteral -Isrc $(PKG_CFLAGS) -pthread -MMD -MP
 LDFLAGS := $(OPT) -pthread
-LDLIBS := $(PKG_LIBS) -lm
+# libharu (labels and invoices as PDF) ships no pkg-config file.
+LDLIBS := $(PKG_LIBS) -lhpdf -lm
 
 LIB_SRCS := $(shell find src -name '*.c' ! -path src/main.c | sort)
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)

@@ -12,7 +12,14 @@
 #   BENCH_SHORT_DURATION    seconds of the short second run            (default 5)
 #   BENCH_THREADS           wrk threads                                (default 2)
 #   BENCH_IMPORT_N          orders generated for the import benchmark  (default 1000000)
-#   BENCH_SKIP              space-separated sections to skip: fsync http import
+#   BENCH_WEBHOOK_N         orders whose events the webhook benchmark delivers (default 20000)
+#   BENCH_WEBHOOK_CONCURRENCY  deliveries in flight in its parallel run   (default 16)
+#   BENCH_WEBHOOK_DELAY_MS  how long its slow receiver takes to answer     (default 10)
+#   BENCH_SKIP              space-separated sections to skip: fsync http import webhooks labels
+#                           allocation waves
+#   BENCH_LABEL_SECONDS     seconds each label format is rendered for  (default 3)
+#   BENCH_ALLOCATION_N      orders the allocation benchmark plans per policy (default 100000)
+#   BENCH_WAVE_N            approved orders the wave benchmark builds one wave from (default 100000)
 #   BENCH_TMPDIR            where the temporary directory goes         (default $TMPDIR or /tmp;
 #                           keep it on the disk you care about: the databases live there)
 #   BENCH_KEEP=1            keep the temporary directory (databases, logs) after the run
@@ -37,6 +44,10 @@ HIGH_CONNS=${BENCH_HIGH_CONNECTIONS:-256}
 SHORT_DURATION=${BENCH_SHORT_DURATION:-5}
 THREADS=${BENCH_THREADS:-2}
 IMPORT_N=${BENCH_IMPORT_N:-1000000}
+WEBHOOK_N=${BENCH_WEBHOOK_N:-20000}
+WEBHOOK_CONCURRENCY=${BENCH_WEBHOOK_CONCURRENCY:-16}
+WEBHOOK_DELAY_MS=${BENCH_WEBHOOK_DELAY_MS:-10}
+WAVE_N=${BENCH_WAVE_N:-100000}
 SKIP=" ${BENCH_SKIP:-} "
 CC=${CC:-cc}
 
@@ -285,6 +296,142 @@ if ! skipped import; then
         fi
         rm -f "$TMP/orders.jsonl"
     fi
+    say ""
+fi
+
+# ---------------------------------------------------------------------------------------
+# 4. Webhook deliveries: a backlog of orders imported with a "*" subscription in place, then
+#    drained by the dispatcher into a local receiver, one POST at a time and WEBHOOK_CONCURRENCY
+#    in flight, to a receiver that answers at once and to one that takes WEBHOOK_DELAY_MS.
+#    Figures are end to end: fan-out, send, record the outcome.
+if ! skipped webhooks; then
+    say "== webhooks: $WEBHOOK_N orders' events delivered to a local receiver =="
+    if ! "$CC" -O2 -o "$TMP/webhook_sink" "$BENCH_DIR/webhook_sink.c" $(pkg-config --cflags --libs libmicrohttpd); then
+        fail "could not compile bench/webhook_sink.c"
+    elif ! "$CC" -O2 -o "$TMP/gen_orders" "$BENCH_DIR/gen_orders.c"; then
+        fail "could not compile bench/gen_orders.c"
+    elif "$TMP/gen_orders" "$WEBHOOK_N" "$TMP/hook-orders.jsonl" HOOK && start_server "$TMP/hooks.db" "$TMP/serve-hooks.log"; then
+        SINK_PORT=$(free_port)
+        seeded=0
+        seed_catalog && api PUT /v1/webhooks/bench "{\"url\": \"http://127.0.0.1:$SINK_PORT/hook\", \"events\": [\"*\"], \"secret\": \"bench-webhook-secret-0123\"}" && seeded=1
+        stop_server
+        if ((seeded)) && "$ORDO" import "$TMP/hook-orders.jsonl" --db "$TMP/hooks.db" >"$TMP/import-hooks.log" 2>&1; then
+            expected=$(python3 -c 'import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+print(c.execute("SELECT count(*) FROM outbox WHERE id > coalesce((SELECT outbox_id FROM dispatch_cursor WHERE name = ?), 0)", ("webhooks",)).fetchone()[0])' "$TMP/hooks.db")
+            say "backlog: $expected outbox messages, one delivery each"
+            for run in "0 1" "0 $WEBHOOK_CONCURRENCY" "$WEBHOOK_DELAY_MS 1" "$WEBHOOK_DELAY_MS $WEBHOOK_CONCURRENCY"; do
+                read -r delay conc <<<"$run"
+                # The slow receiver gets a tenth of the backlog: one at a time it takes long.
+                want=$expected
+                ((delay > 0)) && want=$((expected / 10))
+                rm -f "$TMP/hooks-run.db"*
+                cp "$TMP/hooks.db" "$TMP/hooks-run.db"
+                "$TMP/webhook_sink" "$SINK_PORT" "$want" 10 "$delay" >"$TMP/sink.txt" 2>&1 &
+                CHILD_PID=$!
+                until grep -q listening "$TMP/sink.txt" 2>/dev/null || ! kill -0 "$CHILD_PID" 2>/dev/null; do sleep 0.02; done
+                ORDO_WEBHOOK_CONCURRENCY=$conc start_server "$TMP/hooks-run.db" "$TMP/serve-hooks-$conc.log" || break
+                wait "$CHILD_PID"
+                CHILD_PID=""
+                stop_server
+                line=$(grep '^deliveries:' "$TMP/sink.txt")
+                if [[ -n $line ]]; then
+                    note "webhooks (receiver answers in ${delay} ms, concurrency $conc) $line"
+                else
+                    fail "the webhook receiver printed no figure: $(cat "$TMP/sink.txt")"
+                fi
+            done
+        else
+            fail "could not prepare the webhook backlog (seed or import failed)"
+        fi
+    fi
+    rm -f "$TMP/hook-orders.jsonl"
+    say ""
+fi
+
+# ---------------------------------------------------------------------------------------
+# 5. Shipping labels: PDF and ZPL rendered per second (one thread, no server).
+if ! skipped labels; then
+    say "== labels =="
+    LIB=$(dirname "$ORDO")/libordo.a
+    if ! "$CC" -std=c17 -D_GNU_SOURCE -O2 -Isrc -o "$TMP/label_bench" "$BENCH_DIR/label_bench.c" \
+        "$LIB" $(pkg-config --libs jansson) -lhpdf -lm; then
+        fail "could not build bench/label_bench.c against $LIB"
+    elif line=$("$TMP/label_bench" "${BENCH_LABEL_SECONDS:-3}"); then
+        note "$line"
+    else
+        fail "label_bench failed"
+    fi
+    say ""
+fi
+
+# ---------------------------------------------------------------------------------------
+# 6. Allocation: ALLOCATION_N approved orders planned by core/sourcing.c over an 8-warehouse
+#    network, once per policy; only the planning is timed (bench/sourcing_bench.c).
+if ! skipped allocation; then
+    ALLOCATION_N=${BENCH_ALLOCATION_N:-100000}
+    say "== allocation: $ALLOCATION_N approved orders over one warehouse network =="
+    LIB="$(dirname "$ORDO")/libordo.a"
+    if [[ ! -f $LIB ]]; then
+        fail "no $LIB beside the binary (build with make); allocation benchmark skipped"
+    elif ! "$CC" -std=c17 -D_GNU_SOURCE -O2 -I"$ROOT/src" -o "$TMP/sourcing_bench" \
+        "$BENCH_DIR/sourcing_bench.c" "$LIB" -lm; then
+        fail "could not compile bench/sourcing_bench.c"
+    elif "$TMP/sourcing_bench" "$ALLOCATION_N" >"$TMP/allocation.txt" 2>&1; then
+        while IFS= read -r line; do note "$line"; done <"$TMP/allocation.txt"
+    else
+        fail "sourcing_bench failed: $(cat "$TMP/allocation.txt")"
+    fi
+    say ""
+fi
+
+# ---------------------------------------------------------------------------------------
+# 7. Waves: WAVE_N approved orders in one warehouse (no review rules, so every imported paid
+#    order is approved), the 20 SKUs in bins over two zones; one POST /v1/waves (zone
+#    strategy) takes them all. Reports the seconds and the walking route against picking the
+#    same lines in order-number order.
+if ! skipped waves; then
+    say "== waves: one zone wave over $WAVE_N approved orders in one warehouse =="
+    if ! "$CC" -O2 -o "$TMP/gen_orders" "$BENCH_DIR/gen_orders.c"; then
+        fail "could not compile bench/gen_orders.c"
+    elif "$TMP/gen_orders" "$WAVE_N" "$TMP/wave-orders.jsonl" WAVE && start_server "$TMP/waves.db" "$TMP/serve-waves.log"; then
+        seeded=1
+        api PUT /v1/review/rules '{"rules": []}' || seeded=0
+        api PUT /v1/warehouses/BJ01 '{"name": "北京仓", "province": "北京市", "city": "北京市", "district": "朝阳区", "priority": 1}' || seeded=0
+        for i in $(seq 1 20); do
+            sku=$(printf 'BENCH-SKU-%02d' "$i")
+            zone=$([[ $i -le 10 ]] && echo A || echo B)
+            bin=$(printf '%s-%02d-%02d-1' "$zone" $(((i - 1) % 5 + 1)) $(((i * 7) % 30 + 1)))
+            ((seeded)) && api PUT "/v1/skus/$sku" "{\"name\": \"Bench item $i\", \"price\": $((i * 500)), \"weight_g\": 500}" || seeded=0
+            ((seeded)) && api PUT "/v1/stock/BJ01/$sku" "{\"on_hand\": 100000000, \"bin\": \"$bin\"}" || seeded=0
+        done
+        stop_server
+        if ((seeded)) && "$ORDO" import "$TMP/wave-orders.jsonl" --db "$TMP/waves.db" >"$TMP/import-waves.log" 2>&1 &&
+            start_server "$TMP/waves.db" "$TMP/serve-waves-run.log"; then
+            t0=$(now)
+            code=$(curl -sS -o "$TMP/wave.json" -w '%{http_code}' --max-time 600 -X POST \
+                -H "Authorization: Bearer $ORDO_ADMIN_TOKEN" -H 'Content-Type: application/json' \
+                --data-binary "{\"warehouse\": \"BJ01\", \"strategy\": \"zone\", \"max_orders\": $WAVE_N}" \
+                "http://127.0.0.1:$PORT/v1/waves") || code=000
+            t1=$(now)
+            stop_server
+            if [[ $code == 201 ]]; then
+                note "waves: $(python3 -c 'import json, sys
+w = json.load(open(sys.argv[1]))
+lines = sum(len(t["lines"]) for t in w["tasks"])
+print("%d orders, %d tasks, %d pick lines in %s s; route %.0f m vs %.0f m in order-number order (%.1fx shorter)"
+      % (len(w["orders"]), len(w["tasks"]), lines, sys.argv[2], w["distance_m"], w["baseline_m"],
+         w["baseline_m"] / w["distance_m"] if w["distance_m"] else 0))' "$TMP/wave.json" "$(elapsed "$t0" "$t1")")"
+            else
+                fail "POST /v1/waves answered $code: $(head -c 400 "$TMP/wave.json")"
+            fi
+        else
+            fail "could not prepare the wave orders (seed or import failed; see $TMP/import-waves.log)"
+        fi
+    else
+        fail "could not generate or serve the wave orders"
+    fi
+    rm -f "$TMP/wave-orders.jsonl" "$TMP/wave.json"
     say ""
 fi
 

@@ -38,7 +38,9 @@ int cmd_check(int argc, char **argv) {
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             puts("usage: ordo check [--db PATH]\n\nReplays the reservation ledger against the "
                  "stock table: every (warehouse, SKU) must have 0 <= reserved <= on_hand and\n"
-                 "reserved equal to the ledger's sum. Exit status 0 when consistent, 1 if not.");
+                 "reserved equal to the ledger's sum, and a SKU kept by lot its lots summing to "
+                 "on_hand.\n"
+                 "Exit status 0 when consistent, 1 if not.");
             return 0;
         } else if (!cli_flag_value(argc, argv, &i, "--db", &db)) {
             fprintf(stderr, "ordo check: unknown argument '%s'\n", argv[i]);

@@ -13,6 +13,7 @@
 #include "http/http.h"
 #include "jobs/dispatcher.h"
 #include "jobs/jobs.h"
+#include "jobs/messenger.h"
 #include "svc/demo.h"
 #include "util/log.h"
 
@@ -24,7 +25,9 @@ static const char serve_usage[] =
     "The bearer token for /v1 is $ORDO_ADMIN_TOKEN; when unset one is generated and written\n"
     "to admin.token beside the database (mode 0600).\n"
     "Other settings: ORDO_PAYMENT_HOLD_S (unpaid stock hold, default 3600),\n"
-    "ORDO_NODE_ID (0-99, for order numbers), ORDO_DATA_DIR (reference data).\n"
+    "ORDO_NODE_ID (0-99, for order numbers), ORDO_DATA_DIR (reference data),\n"
+    "ORDO_PAY_URL (the retry link in payment failure messages, e.g.\n"
+    "https://shop.example/pay/{{order_no}}).\n"
     "SIGTERM or SIGINT: stop accepting, answer what is in flight, exit 0.\n";
 
 /* The token file beside the database: written once, reused on later starts. */
@@ -130,6 +133,9 @@ int cmd_serve(int argc, char **argv) {
     dispatcher_t *dispatcher = dispatcher_start(app);
     if (!dispatcher)
         log_error("the webhook dispatcher did not start: nothing will be delivered");
+    messenger_t *messenger = messenger_start(app);
+    if (!messenger)
+        log_error("the messenger did not start: no buyer messages will be sent");
     log_info("ordo serving on http://%s (database %s)", listen, db);
 
     int sig = 0;
@@ -137,6 +143,7 @@ int cmd_serve(int argc, char **argv) {
     log_info("signal %d: draining requests and stopping", sig);
     http_stop(srv, 10000);
     dispatcher_stop(dispatcher);
+    messenger_stop(messenger);
     jobs_stop(jobs);
     app_close(app);
     log_info("stopped cleanly");

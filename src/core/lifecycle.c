@@ -95,3 +95,7 @@ bool lifecycle_holds_stock(order_status_t s) {
     return s == ORDER_PENDING_PAYMENT || s == ORDER_PENDING_REVIEW || s == ORDER_APPROVED ||
            s == ORDER_PICKING || s == ORDER_PACKED || s == ORDER_PARTIALLY_SHIPPED;
 }
+
+bool lifecycle_editable(order_status_t s) {
+    return s == ORDER_PENDING_PAYMENT || s == ORDER_PENDING_REVIEW || s == ORDER_APPROVED;
+}

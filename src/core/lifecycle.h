@@ -52,4 +52,8 @@ bool lifecycle_is_final(order_status_t s);
  * by a cancellation); false once goods have left or the order is closed. */
 bool lifecycle_holds_stock(order_status_t s);
 
+/* True before the warehouse starts work on the order (picking): its recipient and its lines
+ * may still change, since nothing has been picked against them. */
+bool lifecycle_editable(order_status_t s);
+
 #endif

@@ -39,7 +39,28 @@
 #define ORDO_PAGE_DEFAULT 50
 #define ORDO_PAGE_MAX 500
 
+/* Changes in one edit of an order's lines: enough to remove every line and add as many. */
+#define ORDO_LINE_CHANGES_MAX (2 * ORDO_ORDER_LINES_MAX)
+
 /* Unpaid orders hold their stock this long unless configured otherwise. */
 #define ORDO_PAYMENT_HOLD_DEFAULT_S 3600
+
+/* A statement file the CLI reconciles is read whole: a busy merchant's day of Alipay trades is
+ * tens of MiB. Over the API the body limit above applies. */
+#define ORDO_STATEMENT_MAX_BYTES (256 * 1024 * 1024)
+/* Live event streams open at once (503 beyond): each holds a connection and up to
+ * ORDO_STREAM_BUFFER_BYTES of text its receiver has not taken yet. A receiver further behind
+ * is served from the outbox at its own pace instead, so memory stays bounded. */
+#define ORDO_STREAMS_MAX 64
+#define ORDO_STREAM_BUFFER_BYTES (256 * 1024)
+/* Idle streams get a comment this often: well inside common proxy idle timeouts (60 s) and
+ * the server's own connection timeout, and it finds receivers that went away. */
+#define ORDO_STREAM_KEEPALIVE_MS 15000
+/* The kernel's send buffer for a stream's socket (instead of growing up to megabytes by
+ * itself): bounds the memory a receiver that stopped reading holds in the kernel, and lets it
+ * fall behind onto the outbox sooner. 256 KiB still carries about 5 MB/s at a 50 ms RTT. */
+#define ORDO_STREAM_SOCKET_BUFFER_BYTES (256 * 1024)
+/* The reconnection delay suggested to receivers. */
+#define ORDO_STREAM_RETRY_MS 3000
 
 #endif

@@ -64,6 +64,7 @@ typedef struct {
     const char *buyer_phone;   /* as written */
     char phone_normalized[24]; /* national significant number, digits only */
     bool phone_is_mobile;
+    const char *buyer_email; /* may be NULL */
     address_t address;
     order_line_t *lines; /* owned; n_lines entries */
     int n_lines;
@@ -82,6 +83,9 @@ typedef struct {
     int32_t requested_delivery_day; /* days since epoch */
     bool splittable;
     const char *client_ip; /* may be NULL */
+    /* The carrier the buyer chose or the channel fixed (a carrier code), or NULL: shipping
+     * then uses it instead of its policy. */
+    const char *carrier;
 
     /* Derived totals. */
     int64_t items_total_fen;

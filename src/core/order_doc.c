@@ -36,6 +36,9 @@ static void write_order(jsonw_t *w, const order_input_t *in, const order_live_t 
     jw_obj_begin(w);
     key_str(w, "name", in->buyer_name);
     key_str(w, "phone", in->buyer_phone);
+    /* Only when given: orders stored without it keep their content hash. */
+    if (in->buyer_email)
+        key_str(w, "email", in->buyer_email);
     jw_obj_end(w);
     jw_key(w, "address");
     jw_obj_begin(w);
@@ -99,6 +102,8 @@ static void write_order(jsonw_t *w, const order_input_t *in, const order_live_t 
     jw_key(w, "splittable");
     jw_bool(w, in->splittable);
     key_str(w, "client_ip", in->client_ip);
+    if (in->carrier) /* absent rather than null: orders stored before it keep their hash */
+        key_str(w, "carrier", in->carrier);
     if (live) {
         key_str(w, "order_no", live->order_no);
         key_str(w, "status", live->status);
@@ -114,6 +119,12 @@ static void write_order(jsonw_t *w, const order_input_t *in, const order_live_t 
         jw_raw_value(w, live->holds_json, strlen(live->holds_json));
         jw_key(w, "review");
         jw_raw_value(w, live->review_json, strlen(live->review_json));
+        /* Only a new order is written here, and it has not been edited (the read view gets
+         * the same member from svc/order_lines_edit.c). */
+        static const char no_edits[] = "{\"version\":0,\"to_collect\":0,\"to_refund\":0,"
+                                       "\"history\":[]}";
+        jw_key(w, "line_edits");
+        jw_raw_value(w, no_edits, sizeof no_edits - 1);
     }
     jw_obj_end(w);
 }

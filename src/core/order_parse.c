@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/json_words.h"
+#include "core/mail_message.h"
 #include "util/timefmt.h"
 
 /* Every reader below reports into errs and carries on, so one call lists every problem in
@@ -200,6 +201,14 @@ static void parse_buyer(const json_t *doc, const order_validation_t *v, order_in
         }
         out->phone_is_mobile = k == PHONE_MOBILE;
     }
+    if (read_string(errs, buyer, "buyer", "email", 0, 254, &out->buyer_email) &&
+        !mail_address_valid(out->buyer_email)) {
+        char c[CLIP_LEN];
+        field_errors_add(errs, "buyer.email", "invalid_email",
+                         "buyer.email '%s' is not an address like name@example.com",
+                         clip(out->buyer_email, c, sizeof c));
+        out->buyer_email = NULL;
+    }
 }
 
 static void parse_address(const json_t *doc, const order_validation_t *v, order_input_t *out,
@@ -227,6 +236,30 @@ static void parse_address(const json_t *doc, const order_validation_t *v, order_
     }
     if (p && c && d && v->divisions)
         divisions_resolve(v->divisions, a, "address", errs);
+}
+
+bool order_line_read(const json_t *item, const char *path, unsigned required, order_line_t *out,
+                     unsigned *read, field_errors_t *errs) {
+    int before = errs->count + errs->dropped;
+    *read = 0;
+    const char *sku;
+    if ((required & ORDER_LINE_SKU) || member(item, "sku")) {
+        if (read_string(errs, item, path, "sku", F_REQUIRED, ORDO_CODE_MAX, &sku)) {
+            out->sku = sku;
+            *read |= ORDER_LINE_SKU;
+        }
+    }
+    int64_t n;
+    if (read_int(errs, item, path, "qty", required & ORDER_LINE_QTY, 1, ORDO_LINE_QTY_MAX, &n)) {
+        out->qty = (int32_t)n;
+        *read |= ORDER_LINE_QTY;
+    }
+    if (read_int(errs, item, path, "unit_price", required & ORDER_LINE_UNIT_PRICE, 0,
+                 ORDO_MONEY_MAX_FEN, &n)) {
+        out->unit_price_fen = n;
+        *read |= ORDER_LINE_UNIT_PRICE;
+    }
+    return errs->count + errs->dropped == before;
 }
 
 /* Returns true when every line is valid, so the items total can be trusted. */
@@ -266,15 +299,11 @@ static bool parse_items(const json_t *doc, order_input_t *out, field_errors_t *e
             continue;
         }
         order_line_t *l = &out->lines[i];
-        int64_t qty = 0, price = 0;
-        bool line_ok = read_string(errs, item, path, "sku", F_REQUIRED, ORDO_CODE_MAX, &l->sku);
-        line_ok &= read_int(errs, item, path, "qty", true, 1, ORDO_LINE_QTY_MAX, &qty);
-        line_ok &= read_int(errs, item, path, "unit_price", true, 0, ORDO_MONEY_MAX_FEN, &price);
-        l->qty = (int32_t)qty;
-        l->unit_price_fen = price;
+        unsigned all = ORDER_LINE_SKU | ORDER_LINE_QTY | ORDER_LINE_UNIT_PRICE, got = 0;
+        bool line_ok = order_line_read(item, path, all, l, &got, errs);
         int64_t line_total;
         /* The limits keep this far from overflow; the checks keep it true if they change. */
-        if (!line_ok || __builtin_mul_overflow(qty, price, &line_total) ||
+        if (!line_ok || __builtin_mul_overflow((int64_t)l->qty, l->unit_price_fen, &line_total) ||
             __builtin_add_overflow(total, line_total, &total))
             ok = false;
     }
@@ -376,6 +405,8 @@ static void parse_extras(const json_t *doc, order_input_t *out, field_errors_t *
     else
         out->splittable = split && json_is_true(split);
 
+    read_string(errs, doc, NULL, "carrier", 0, 16, &out->carrier);
+
     const char *ip;
     if (read_string(errs, doc, NULL, "client_ip", 0, 64, &ip)) {
         unsigned char addr[16];
@@ -426,7 +457,8 @@ bool order_parse(json_t *doc, const order_validation_t *v, order_input_t *out,
                              (long long)out->shipping_fee_fen);
         } else {
             out->total_fen = gross - out->discounts_sum_fen;
-            if (has_amount && out->payment_amount_fen != out->total_fen)
+            if (has_amount && !v->paid_amount_may_differ &&
+                out->payment_amount_fen != out->total_fen)
                 field_errors_add(errs, "payment.amount", "amount_mismatch",
                                  "payment.amount is %lld fen but items %lld + shipping %lld - "
                                  "discounts %lld = %lld fen",

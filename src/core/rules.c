@@ -731,53 +731,58 @@ char *rules_values_text(const rule_eval_t *ev) {
     return jw_take(&w, NULL);
 }
 
+/* The document up to and including "rules", its object left open. */
+static void result_head(jsonw_t *w, const rules_result_t *r) {
+    jw_obj_begin(w);
+    jw_key(w, "passed");
+    jw_bool(w, rules_result_passed(r));
+    jw_key(w, "reasons");
+    jw_arr_begin(w);
+    for (int i = 0; i < r->n; i++) {
+        const rule_eval_t *ev = &r->rules[i];
+        if (rules_first_hit_of_reason(r, i))
+            jw_str(w, ev->reason);
+    }
+    jw_arr_end(w);
+    jw_key(w, "rules");
+    jw_arr_begin(w);
+    for (int i = 0; i < r->n; i++) {
+        const rule_eval_t *ev = &r->rules[i];
+        jw_obj_begin(w);
+        jw_key(w, "rule_id");
+        jw_str(w, ev->rule_id);
+        jw_key(w, "outcome");
+        jw_str(w, rule_outcome_name(ev->outcome));
+        /* Stored for every paid order: a rule that passed or is off needs only its id (its
+         * type and reason are in the rule set of that version). */
+        if (ev->outcome == RULE_OUTCOME_PASS || ev->outcome == RULE_OUTCOME_DISABLED) {
+            jw_obj_end(w);
+            continue;
+        }
+        jw_key(w, "type");
+        jw_str(w, rule_type_name(ev->type));
+        jw_key(w, "reason");
+        jw_str(w, ev->reason);
+        if (ev->outcome == RULE_OUTCOME_SKIPPED) {
+            jw_key(w, "skipped_because");
+            jw_str(w, ev->skipped_because);
+        }
+        if (ev->outcome == RULE_OUTCOME_HIT) {
+            jw_key(w, "message");
+            jw_str(w, ev->message);
+            jw_key(w, "values");
+            values_text(w, ev);
+        }
+        jw_obj_end(w);
+    }
+    jw_arr_end(w);
+}
+
 char *rules_result_text(const rules_result_t *r, int64_t evaluated_at_ms, int64_t ruleset_version,
                         size_t *len_out) {
     jsonw_t w;
     jw_init(&w);
-    jw_obj_begin(&w);
-    jw_key(&w, "passed");
-    jw_bool(&w, rules_result_passed(r));
-    jw_key(&w, "reasons");
-    jw_arr_begin(&w);
-    for (int i = 0; i < r->n; i++) {
-        const rule_eval_t *ev = &r->rules[i];
-        if (rules_first_hit_of_reason(r, i))
-            jw_str(&w, ev->reason);
-    }
-    jw_arr_end(&w);
-    jw_key(&w, "rules");
-    jw_arr_begin(&w);
-    for (int i = 0; i < r->n; i++) {
-        const rule_eval_t *ev = &r->rules[i];
-        jw_obj_begin(&w);
-        jw_key(&w, "rule_id");
-        jw_str(&w, ev->rule_id);
-        jw_key(&w, "outcome");
-        jw_str(&w, rule_outcome_name(ev->outcome));
-        /* Stored for every paid order: a rule that passed or is off needs only its id (its
-         * type and reason are in the rule set of that version). */
-        if (ev->outcome == RULE_OUTCOME_PASS || ev->outcome == RULE_OUTCOME_DISABLED) {
-            jw_obj_end(&w);
-            continue;
-        }
-        jw_key(&w, "type");
-        jw_str(&w, rule_type_name(ev->type));
-        jw_key(&w, "reason");
-        jw_str(&w, ev->reason);
-        if (ev->outcome == RULE_OUTCOME_SKIPPED) {
-            jw_key(&w, "skipped_because");
-            jw_str(&w, ev->skipped_because);
-        }
-        if (ev->outcome == RULE_OUTCOME_HIT) {
-            jw_key(&w, "message");
-            jw_str(&w, ev->message);
-            jw_key(&w, "values");
-            values_text(&w, ev);
-        }
-        jw_obj_end(&w);
-    }
-    jw_arr_end(&w);
+    result_head(&w, r);
     char at[40];
     jw_key(&w, "evaluated_at");
     jw_str(&w, rfc3339_format(evaluated_at_ms, at, sizeof at));
@@ -785,4 +790,51 @@ char *rules_result_text(const rules_result_t *r, int64_t evaluated_at_ms, int64_
     jw_int(&w, ruleset_version);
     jw_obj_end(&w);
     return jw_take(&w, len_out);
+}
+
+char *rules_result_head_text(const rules_result_t *r) {
+    jsonw_t w;
+    jw_init(&w);
+    result_head(&w, r);
+    return jw_take(&w, NULL);
+}
+
+bool rules_result_all_passed(const rules_result_t *r) {
+    for (int i = 0; i < r->n; i++)
+        if (r->rules[i].outcome != RULE_OUTCOME_PASS)
+            return false;
+    return true;
+}
+
+char *rules_passed_text(const rules_result_t *r) {
+    jsonw_t w;
+    jw_init(&w);
+    jw_obj_begin(&w);
+    jw_key(&w, "passed");
+    jw_bool(&w, true);
+    jw_key(&w, "reasons");
+    jw_arr_begin(&w);
+    jw_arr_end(&w);
+    jw_key(&w, "passed_rules");
+    jw_arr_begin(&w);
+    for (int i = 0; i < r->n; i++)
+        jw_str(&w, r->rules[i].rule_id);
+    jw_arr_end(&w);
+    jw_obj_end(&w);
+    return jw_take(&w, NULL);
+}
+
+json_t *rules_evaluation_view(json_t *stored) {
+    json_t *ids = json_object_get(stored, "passed_rules");
+    if (!json_is_array(ids))
+        return stored;
+    json_t *rules = json_array();
+    size_t i;
+    json_t *id;
+    json_array_foreach(ids, i, id) {
+        json_array_append_new(rules, json_pack("{s:O, s:s}", "rule_id", id, "outcome", "pass"));
+    }
+    json_object_set_new(stored, "rules", rules);
+    json_object_del(stored, "passed_rules");
+    return stored;
 }

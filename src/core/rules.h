@@ -239,6 +239,25 @@ json_t *rules_result_to_json(const rules_result_t *r);
 char *rules_result_text(const rules_result_t *r, int64_t evaluated_at_ms, int64_t ruleset_version,
                         size_t *len_out);
 
+/* rules_result_text's document without "evaluated_at" and "ruleset_version" and with its
+ * object left open: the part every order evaluated by the same rule set with the same
+ * outcomes shares. Caller frees. */
+char *rules_result_head_text(const rules_result_t *r);
+
+/* True when every rule ran and passed: most orders, whose evaluation is then stored in short
+ * form. */
+bool rules_result_all_passed(const rules_result_t *r);
+
+/* The stored short form of an all-passed result, {"passed": true, "reasons": [],
+ * "passed_rules": ["address_precision", ...]} (rule ids in rule-set order): a third of the
+ * full text, which is a third of what intake writes per order. Caller frees. */
+char *rules_passed_text(const rules_result_t *r);
+
+/* A stored evaluation as the API shows it: the short form's "passed_rules" become "rules"
+ * entries {rule_id, outcome: "pass"}; full documents are returned as they are. Takes and
+ * returns the reference. */
+json_t *rules_evaluation_view(json_t *stored);
+
 /* One hit's values as a JSON object's text ({"detail_chars": 4, "min": 6}). Caller frees. */
 char *rules_values_text(const rule_eval_t *ev);
 

@@ -34,6 +34,9 @@ typedef struct {
     const char *raw;       /* platform callbacks: the body as received */
     size_t raw_len;
     const char *actor;
+    /* Set by a handler that answers with a live event stream (http/event_stream.h) instead
+     * of a result: the transport then streams it. */
+    void *stream;
 } http_req_t;
 
 /* Returns a request header's value, or NULL. */
@@ -46,15 +49,24 @@ const char *http_query(const http_req_t *req, const char *name);
  * durable). */
 typedef svc_op_t *(*http_handler_t)(http_req_t *req, svc_result_t *r);
 
+/* How a route takes its request. */
+typedef enum {
+    ROUTE_JSON = 0,     /* bearer token; the body parsed as JSON */
+    ROUTE_PLATFORM = 1, /* called by a payment platform: no bearer token (the signature
+                         * authenticates the body), the body handed over raw in whatever format
+                         * the platform sends */
+    ROUTE_RAW = 2,      /* bearer token; the body is a file handed over raw (a CSV statement) */
+    ROUTE_STREAM = 3,   /* no body; the bearer token, or the access_token parameter: browsers'
+                         * EventSource cannot set headers */
+} route_body_t;
+
 typedef struct {
     const char *method;
     const char *pattern; /* "/v1/orders/{}/cancel": {} matches one segment */
     http_handler_t handler;
     bool needs_body;
     const char *location; /* for 201s: the created resource is at location + its identifier */
-    /* Called by payment platforms: no bearer token (the signature authenticates the body)
-     * and the body is handed over raw, in whatever format the platform sends. */
-    bool platform_callback;
+    route_body_t body;
 } http_route_t;
 
 extern const http_route_t http_routes[];

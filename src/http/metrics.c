@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "svc/event_hub.h"
+
 static atomic_uint_fast64_t status_count[600];
 
 /* Latency buckets in milliseconds (upper bounds), Prometheus histogram style. */
@@ -101,6 +103,17 @@ char *metrics_render(app_t *app, size_t *len) {
             (unsigned long long)ws.failed_commits, (double)ws.commit_ns_total / 1e9,
             (unsigned long long)ws.syncs, (double)ws.sync_ns_total / 1e9,
             (unsigned long long)ws.batch_max_seen, ws.queue_depth);
+    event_hub_stats_t es = {0};
+    if (app->event_hub)
+        event_hub_stats(app->event_hub, &es);
+    fprintf(f,
+            "# HELP ordo_event_streams_open Live event streams open.\n"
+            "# TYPE ordo_event_streams_open gauge\nordo_event_streams_open %d\n"
+            "# HELP ordo_event_stream_overflows_total Times a stream's buffer was full and it "
+            "was served from the outbox instead.\n"
+            "# TYPE ordo_event_stream_overflows_total counter\n"
+            "ordo_event_stream_overflows_total %llu\n",
+            es.open, (unsigned long long)es.overflows);
     fclose(f);
     *len = size;
     return buf;

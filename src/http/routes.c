@@ -4,17 +4,30 @@
 #include <string.h>
 
 #include "core/lifecycle.h"
+#include "http/event_stream.h"
 #include "http/http.h"
 #include "svc/auto_review.h"
+#include "svc/carriers.h"
 #include "svc/catalog.h"
 #include "svc/exceptions.h"
 #include "svc/fields.h"
+#include "svc/invoices.h"
+#include "svc/lots.h"
+#include "svc/messages.h"
 #include "svc/order_edit.h"
+#include "svc/order_lines_edit.h"
 #include "svc/orders.h"
+#include "svc/parcels.h"
 #include "svc/payments.h"
+#include "svc/picks.h"
+#include "svc/reconcile.h"
 #include "svc/review.h"
 #include "svc/stock.h"
+#include "svc/waves.h"
 #include "svc/webhooks.h"
+#include "svc/allocation_decision.h"
+#include "svc/sourcing.h"
+#include "svc/stock_alerts.h"
 #include "util/timefmt.h"
 
 static svc_op_t *put_sku(http_req_t *q, svc_result_t *r) {
@@ -344,37 +357,334 @@ static svc_op_t *verify_ledger(http_req_t *q, svc_result_t *r) {
     return NULL;
 }
 
+static svc_op_t *edit_order_lines(http_req_t *q, svc_result_t *r) {
+    return order_lines_edit_op(q->app, q->params[0], q->body, q->actor, r);
+}
+
+/* The statement is the body as downloaded (CSV, GBK or UTF-8). */
+static svc_op_t *post_reconciliation(http_req_t *q, svc_result_t *r) {
+    return reconcile_alipay_op(q->app, q->raw, q->raw_len, q->actor, r);
+}
+
+static svc_op_t *get_reconciliation(http_req_t *q, svc_result_t *r) {
+    int64_t id = path_id(q, 0, "reconciliation", r);
+    if (id)
+        reconciliation_get(q->app, id, r);
+    return NULL;
+}
+
+static svc_op_t *put_message_template(http_req_t *q, svc_result_t *r) {
+    return message_template_put_op(q->app, q->params[0], q->params[1], q->body, q->actor, r);
+}
+
+static svc_op_t *get_message_templates(http_req_t *q, svc_result_t *r) {
+    (void)q;
+    message_templates_get(q->app, r);
+    return NULL;
+}
+
+static svc_op_t *put_message_sender(http_req_t *q, svc_result_t *r) {
+    return message_sender_put_op(q->app, q->params[0], q->body, q->actor, r);
+}
+
+static svc_op_t *get_message_sender(http_req_t *q, svc_result_t *r) {
+    message_sender_get(q->app, q->params[0], r);
+    return NULL;
+}
+
+static svc_op_t *get_order_messages(http_req_t *q, svc_result_t *r) {
+    order_messages(q->app, q->params[0], r);
+    return NULL;
+}
+
+static svc_op_t *list_messages(http_req_t *q, svc_result_t *r) {
+    const char *status = http_query(q, "status");
+    if (status && strcmp(status, "pending") != 0 && strcmp(status, "sent") != 0 &&
+        strcmp(status, "dead") != 0) {
+        field_errors_add(svc_errors(r), "status", "out_of_range",
+                         "status must be pending, sent or dead");
+        svc_fail(r, ORDO_E_VALIDATION, "invalid query parameters");
+        return NULL;
+    }
+    const char *l = http_query(q, "limit");
+    int limit = l && atoi(l) > 0 && atoi(l) <= ORDO_PAGE_MAX ? atoi(l) : ORDO_PAGE_DEFAULT;
+    message_list(q->app, status, limit, r);
+    return NULL;
+}
+
+static svc_op_t *resend_message(http_req_t *q, svc_result_t *r) {
+    int64_t id = path_id(q, 0, "message", r);
+    if (!id)
+        return NULL;
+    return op_or_busy(message_resend_op(q->app, id, q->actor), r);
+}
+
+static svc_op_t *post_order_invoice(http_req_t *q, svc_result_t *r) {
+    return invoice_issue_op(q->app, q->params[0], q->body, q->actor, r);
+}
+
+static svc_op_t *get_order_invoice(http_req_t *q, svc_result_t *r) {
+    order_invoice(q->app, q->params[0], r);
+    return NULL;
+}
+
+/* /v1/invoices/{no} and /v1/invoices/{no}.pdf: a path segment is matched whole, so the
+ * suffix is told apart here (invoice numbers have no dot). */
+static svc_op_t *get_invoice(http_req_t *q, svc_result_t *r) {
+    const char *no = q->params[0];
+    size_t len = strlen(no);
+    if (len > 4 && strcmp(no + len - 4, ".pdf") == 0) {
+        char bare[64];
+        snprintf(bare, sizeof bare, "%.*s", (int)(len - 4), no);
+        invoice_pdf(q->app, bare, r);
+    } else {
+        invoice_get(q->app, no, r);
+    }
+    return NULL;
+}
+
+static svc_op_t *void_invoice(http_req_t *q, svc_result_t *r) {
+    return invoice_void_op(q->app, q->params[0], q->body, q->actor, r);
+}
+
+static svc_op_t *put_carrier(http_req_t *q, svc_result_t *r) {
+    return carrier_put_op(q->app, q->params[0], q->body, q->actor, r);
+}
+
+static svc_op_t *get_carrier(http_req_t *q, svc_result_t *r) {
+    carrier_get(q->app, q->params[0], r);
+    return NULL;
+}
+
+static svc_op_t *list_carriers(http_req_t *q, svc_result_t *r) {
+    carrier_list(q->app, r);
+    return NULL;
+}
+
+static svc_op_t *add_tracking_numbers(http_req_t *q, svc_result_t *r) {
+    return tracking_add_op(q->app, q->params[0], q->body, q->actor, r);
+}
+
+static svc_op_t *pack_order(http_req_t *q, svc_result_t *r) {
+    return order_pack_op(q->app, q->params[0], q->body, q->actor, r);
+}
+
+static svc_op_t *ship_order(http_req_t *q, svc_result_t *r) {
+    return order_ship_op(q->app, q->params[0], q->body, q->actor, r);
+}
+
+static svc_op_t *get_order_parcels(http_req_t *q, svc_result_t *r) {
+    order_parcels(q->app, q->params[0], r);
+    return NULL;
+}
+
+static svc_op_t *get_parcel(http_req_t *q, svc_result_t *r) {
+    int64_t id = path_id(q, 0, "parcel", r);
+    if (id)
+        parcel_get(q->app, id, r);
+    return NULL;
+}
+
+static svc_op_t *get_label_pdf(http_req_t *q, svc_result_t *r) {
+    int64_t id = path_id(q, 0, "parcel", r);
+    if (id)
+        parcel_label(q->app, id, LABEL_PDF, r);
+    return NULL;
+}
+
+static svc_op_t *get_label_zpl(http_req_t *q, svc_result_t *r) {
+    int64_t id = path_id(q, 0, "parcel", r);
+    if (id)
+        parcel_label(q->app, id, LABEL_ZPL, r);
+    return NULL;
+}
+
+/* ---- sourcing ---- */
+
+static svc_op_t *get_allocation(http_req_t *q, svc_result_t *r) {
+    alloc_decision_get(q->app, q->params[0], r);
+    return NULL;
+}
+
+static svc_op_t *preview_allocation(http_req_t *q, svc_result_t *r) {
+    alloc_decision_preview(q->app, q->body, r);
+    return NULL;
+}
+
+static svc_op_t *reallocate_order(http_req_t *q, svc_result_t *r) {
+    return alloc_reallocate_op(q->app, q->params[0], q->body, q->actor, r);
+}
+
+static svc_op_t *get_allocation_policy(http_req_t *q, svc_result_t *r) {
+    sourcing_policy_get(q->app, r);
+    return NULL;
+}
+
+static svc_op_t *put_allocation_policy(http_req_t *q, svc_result_t *r) {
+    return sourcing_policy_put_op(q->app, q->body, q->actor, r);
+}
+
+static svc_op_t *report_low_stock(http_req_t *q, svc_result_t *r) {
+    stock_report_low(q->app, r);
+    return NULL;
+}
+
+#define SLOW_MOVER_DAYS_DEFAULT 30
+#define SLOW_MOVER_DAYS_MAX 3650
+
+static svc_op_t *report_slow_movers(http_req_t *q, svc_result_t *r) {
+    const char *v = http_query(q, "days");
+    long long days = SLOW_MOVER_DAYS_DEFAULT;
+    if (v) {
+        char *end;
+        days = strtoll(v, &end, 10);
+        if (!*v || *end || days < 1 || days > SLOW_MOVER_DAYS_MAX) {
+            field_errors_add(svc_errors(r), "days", "out_of_range",
+                             "days is a whole number of days, 1..%d", SLOW_MOVER_DAYS_MAX);
+            svc_fail(r, ORDO_E_VALIDATION, "the report's parameters are invalid");
+            return NULL;
+        }
+    }
+    stock_report_slow_movers(q->app, days, time_now_ms(), r);
+    return NULL;
+}
+
+static svc_op_t *put_lot(http_req_t *q, svc_result_t *r) {
+    return lot_put_op(q->app, q->params[0], q->params[1], q->params[2], q->body, q->actor, r);
+}
+
+static svc_op_t *get_near_expiry(http_req_t *q, svc_result_t *r) {
+    const char *d = http_query(q, "days");
+    char *end = NULL;
+    long days = d ? strtol(d, &end, 10) : 30;
+    if (d && (*end || days < 0 || days > 3650)) {
+        field_errors_add(svc_errors(r), "days", "out_of_range", "days must be 0 to 3650");
+        svc_fail(r, ORDO_E_VALIDATION, "invalid query parameters");
+        return NULL;
+    }
+    lots_near_expiry(q->app, (int)days, http_query(q, "warehouse"), r);
+    return NULL;
+}
+
+static svc_op_t *post_wave(http_req_t *q, svc_result_t *r) {
+    return wave_create_op(q->app, q->body, q->actor, r);
+}
+
+static svc_op_t *get_wave(http_req_t *q, svc_result_t *r) {
+    int64_t id = path_id(q, 0, "wave", r);
+    if (id)
+        wave_get(q->app, id, r);
+    return NULL;
+}
+
+static svc_op_t *get_pick_task(http_req_t *q, svc_result_t *r) {
+    int64_t id = path_id(q, 0, "pick task", r);
+    if (id)
+        pick_task_get(q->app, id, r);
+    return NULL;
+}
+
+static svc_op_t *get_pick_list(http_req_t *q, svc_result_t *r) {
+    int64_t id = path_id(q, 0, "pick task", r);
+    if (id)
+        pick_list_text(q->app, id, r);
+    return NULL;
+}
+
+static svc_op_t *post_pick_scan(http_req_t *q, svc_result_t *r) {
+    int64_t id = path_id(q, 0, "pick task", r);
+    return id ? pick_scan_op(q->app, id, q->body, q->actor, r) : NULL;
+}
+
+static svc_op_t *post_pick_short(http_req_t *q, svc_result_t *r) {
+    int64_t id = path_id(q, 0, "pick task", r);
+    return id ? pick_short_op(q->app, id, q->body, q->actor, r) : NULL;
+}
+
+static svc_op_t *post_pick_qc_reject(http_req_t *q, svc_result_t *r) {
+    int64_t id = path_id(q, 0, "pick task", r);
+    return id ? pick_qc_reject_op(q->app, id, q->body, q->actor, r) : NULL;
+}
+
+static svc_op_t *get_order_picks(http_req_t *q, svc_result_t *r) {
+    order_picks(q->app, q->params[0], r);
+    return NULL;
+}
+
 const http_route_t http_routes[] = {
-    {"PUT", "/v1/skus/{}", put_sku, true, NULL, false},
-    {"GET", "/v1/skus/{}", get_sku, false, NULL, false},
-    {"PUT", "/v1/warehouses/{}", put_warehouse, true, NULL, false},
-    {"GET", "/v1/warehouses/{}", get_warehouse, false, NULL, false},
-    {"PUT", "/v1/stock/{}/{}", put_stock, true, NULL, false},
-    {"POST", "/v1/stock/{}/{}/adjust", adjust_stock, true, NULL, false},
-    {"GET", "/v1/stock/{}", get_stock, false, NULL, false},
-    {"POST", "/v1/orders", post_order, true, "/v1/orders/", false},
-    {"GET", "/v1/orders", list_orders, false, NULL, false},
-    {"GET", "/v1/orders/{}", get_order, false, NULL, false},
-    {"PATCH", "/v1/orders/{}", patch_order, true, NULL, false},
-    {"GET", "/v1/orders/{}/events", get_order_events, false, NULL, false},
-    {"POST", "/v1/orders/{}/cancel", cancel_order, false, NULL, false},
-    {"POST", "/v1/orders/{}/holds", place_hold, true, NULL, false},
-    {"DELETE", "/v1/orders/{}/holds/{}", release_hold, false, NULL, false},
-    {"POST", "/v1/orders/{}/approve", approve_order, false, NULL, false},
-    {"POST", "/v1/orders/{}/reject", reject_order, false, NULL, false},
-    {"GET", "/v1/review/queue", get_review_queue, false, NULL, false},
-    {"GET", "/v1/review/rules", get_review_rules, false, NULL, false},
-    {"PUT", "/v1/review/rules", put_review_rules, true, NULL, false},
-    {"GET", "/v1/exceptions", list_exceptions, false, NULL, false},
-    {"GET", "/v1/ledger/verify", verify_ledger, false, NULL, false},
-    {"PUT", "/v1/payments/providers/{}", put_provider, true, NULL, false},
-    {"GET", "/v1/payments/providers/{}", get_provider, false, NULL, false},
-    {"POST", "/v1/payments/{}/notify", payment_notify, false, NULL, true},
-    {"PUT", "/v1/webhooks/{}", put_webhook, true, NULL, false},
-    {"GET", "/v1/webhooks/{}", get_webhook, false, NULL, false},
-    {"GET", "/v1/webhooks/{}/deliveries", get_webhook_deliveries, false, NULL, false},
-    {"POST", "/v1/webhooks/{}/deliveries/{}/redeliver", redeliver, false, NULL, false},
-    {"POST", "/v1/exceptions/{}/resolve", resolve_exception, false, NULL, false},
+    {"PUT", "/v1/skus/{}", put_sku, true, NULL, ROUTE_JSON},
+    {"GET", "/v1/skus/{}", get_sku, false, NULL, ROUTE_JSON},
+    {"PUT", "/v1/warehouses/{}", put_warehouse, true, NULL, ROUTE_JSON},
+    {"GET", "/v1/warehouses/{}", get_warehouse, false, NULL, ROUTE_JSON},
+    {"PUT", "/v1/stock/{}/{}", put_stock, true, NULL, ROUTE_JSON},
+    {"POST", "/v1/stock/{}/{}/adjust", adjust_stock, true, NULL, ROUTE_JSON},
+    {"GET", "/v1/stock/{}", get_stock, false, NULL, ROUTE_JSON},
+    {"POST", "/v1/orders", post_order, true, "/v1/orders/", ROUTE_JSON},
+    {"GET", "/v1/orders", list_orders, false, NULL, ROUTE_JSON},
+    {"GET", "/v1/orders/{}", get_order, false, NULL, ROUTE_JSON},
+    {"PATCH", "/v1/orders/{}", patch_order, true, NULL, ROUTE_JSON},
+    {"GET", "/v1/orders/{}/events", get_order_events, false, NULL, ROUTE_JSON},
+    {"POST", "/v1/orders/{}/cancel", cancel_order, false, NULL, ROUTE_JSON},
+    {"POST", "/v1/orders/{}/holds", place_hold, true, NULL, ROUTE_JSON},
+    {"DELETE", "/v1/orders/{}/holds/{}", release_hold, false, NULL, ROUTE_JSON},
+    {"POST", "/v1/orders/{}/approve", approve_order, false, NULL, ROUTE_JSON},
+    {"POST", "/v1/orders/{}/reject", reject_order, false, NULL, ROUTE_JSON},
+    {"GET", "/v1/review/queue", get_review_queue, false, NULL, ROUTE_JSON},
+    {"GET", "/v1/review/rules", get_review_rules, false, NULL, ROUTE_JSON},
+    {"PUT", "/v1/review/rules", put_review_rules, true, NULL, ROUTE_JSON},
+    {"GET", "/v1/exceptions", list_exceptions, false, NULL, ROUTE_JSON},
+    {"GET", "/v1/ledger/verify", verify_ledger, false, NULL, ROUTE_JSON},
+    {"PUT", "/v1/payments/providers/{}", put_provider, true, NULL, ROUTE_JSON},
+    {"GET", "/v1/payments/providers/{}", get_provider, false, NULL, ROUTE_JSON},
+    {"POST", "/v1/payments/{}/notify", payment_notify, false, NULL, ROUTE_PLATFORM},
+    {"PUT", "/v1/webhooks/{}", put_webhook, true, NULL, ROUTE_JSON},
+    {"GET", "/v1/webhooks/{}", get_webhook, false, NULL, ROUTE_JSON},
+    {"GET", "/v1/webhooks/{}/deliveries", get_webhook_deliveries, false, NULL, ROUTE_JSON},
+    {"POST", "/v1/webhooks/{}/deliveries/{}/redeliver", redeliver, false, NULL, ROUTE_JSON},
+    {"POST", "/v1/exceptions/{}/resolve", resolve_exception, false, NULL, ROUTE_JSON},
+    {"POST", "/v1/orders/{}/edits", edit_order_lines, true, NULL, ROUTE_JSON},
+    {"POST", "/v1/reconciliations/alipay", post_reconciliation, false, "/v1/reconciliations/",
+     ROUTE_RAW},
+    {"GET", "/v1/reconciliations/{}", get_reconciliation, false, NULL, ROUTE_JSON},
+    {"PUT", "/v1/messages/templates/{}/{}", put_message_template, true, NULL, ROUTE_JSON},
+    {"GET", "/v1/messages/templates", get_message_templates, false, NULL, ROUTE_JSON},
+    {"PUT", "/v1/messages/senders/{}", put_message_sender, true, NULL, ROUTE_JSON},
+    {"GET", "/v1/messages/senders/{}", get_message_sender, false, NULL, ROUTE_JSON},
+    {"GET", "/v1/messages", list_messages, false, NULL, ROUTE_JSON},
+    {"POST", "/v1/messages/{}/resend", resend_message, false, NULL, ROUTE_JSON},
+    {"GET", "/v1/orders/{}/messages", get_order_messages, false, NULL, ROUTE_JSON},
+    {"GET", "/v1/events/stream", event_stream_open, false, NULL, ROUTE_STREAM},
+    {"POST", "/v1/orders/{}/invoice", post_order_invoice, true, "/v1/invoices/", ROUTE_JSON},
+    {"GET", "/v1/orders/{}/invoice", get_order_invoice, false, NULL, ROUTE_JSON},
+    {"GET", "/v1/invoices/{}", get_invoice, false, NULL, ROUTE_JSON},
+    {"POST", "/v1/invoices/{}/void", void_invoice, true, NULL, ROUTE_JSON},
+    {"PUT", "/v1/carriers/{}", put_carrier, true, NULL, ROUTE_JSON},
+    {"GET", "/v1/carriers/{}", get_carrier, false, NULL, ROUTE_JSON},
+    {"GET", "/v1/carriers", list_carriers, false, NULL, ROUTE_JSON},
+    {"POST", "/v1/carriers/{}/tracking-numbers", add_tracking_numbers, true, NULL, ROUTE_JSON},
+    {"POST", "/v1/orders/{}/pack", pack_order, true, NULL, ROUTE_JSON},
+    {"POST", "/v1/orders/{}/ship", ship_order, false, NULL, ROUTE_JSON},
+    {"GET", "/v1/orders/{}/parcels", get_order_parcels, false, NULL, ROUTE_JSON},
+    {"GET", "/v1/parcels/{}", get_parcel, false, NULL, ROUTE_JSON},
+    {"GET", "/v1/parcels/{}/label.pdf", get_label_pdf, false, NULL, ROUTE_JSON},
+    {"GET", "/v1/parcels/{}/label.zpl", get_label_zpl, false, NULL, ROUTE_JSON},
+    {"GET", "/v1/orders/{}/allocation", get_allocation, false, NULL, ROUTE_JSON},
+    {"POST", "/v1/orders/{}/reallocate", reallocate_order, true, NULL, ROUTE_JSON},
+    {"POST", "/v1/allocation/preview", preview_allocation, true, NULL, ROUTE_JSON},
+    {"GET", "/v1/allocation/policy", get_allocation_policy, false, NULL, ROUTE_JSON},
+    {"PUT", "/v1/allocation/policy", put_allocation_policy, true, NULL, ROUTE_JSON},
+    {"GET", "/v1/reports/low-stock", report_low_stock, false, NULL, ROUTE_JSON},
+    {"GET", "/v1/reports/slow-movers", report_slow_movers, false, NULL, ROUTE_JSON},
+    {"PUT", "/v1/stock/{}/{}/lots/{}", put_lot, true, NULL, ROUTE_JSON},
+    {"GET", "/v1/reports/near-expiry", get_near_expiry, false, NULL, ROUTE_JSON},
+    {"POST", "/v1/waves", post_wave, true, "/v1/waves/", ROUTE_JSON},
+    {"GET", "/v1/waves/{}", get_wave, false, NULL, ROUTE_JSON},
+    {"GET", "/v1/picks/{}", get_pick_task, false, NULL, ROUTE_JSON},
+    {"GET", "/v1/picks/{}/list", get_pick_list, false, NULL, ROUTE_JSON},
+    {"POST", "/v1/picks/{}/scan", post_pick_scan, true, NULL, ROUTE_JSON},
+    {"POST", "/v1/picks/{}/short", post_pick_short, true, NULL, ROUTE_JSON},
+    {"POST", "/v1/picks/{}/qc-reject", post_pick_qc_reject, true, NULL, ROUTE_JSON},
+    {"GET", "/v1/orders/{}/picks", get_order_picks, false, NULL, ROUTE_JSON},
 };
 
 const int http_routes_count = sizeof http_routes / sizeof http_routes[0];

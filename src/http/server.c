@@ -14,8 +14,10 @@
 #include <unistd.h>
 
 #include "core/limits.h"
+#include "http/event_stream.h"
 #include "http/http.h"
 #include "http/metrics.h"
+#include "svc/event_hub.h"
 #include "util/file.h"
 #include "util/log.h"
 #include "util/timefmt.h"
@@ -55,6 +57,7 @@ typedef struct {
     int64_t started_ns;
     const http_route_t *route;
     char params[4][ORDO_CODE_MAX * 3 + 1];
+    bool streaming; /* answered with a live event stream: not a request's latency */
 } req_ctx_t;
 
 /* ---- responses ---- */
@@ -178,12 +181,14 @@ const char *http_query(const http_req_t *req, const char *name) {
     return v && *v ? v : NULL;
 }
 
-static bool token_ok(http_server_t *srv, struct MHD_Connection *conn) {
+static bool token_ok(http_server_t *srv, struct MHD_Connection *conn, bool in_query) {
     const char *h =
         MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
-    if (!h || strncasecmp(h, "Bearer ", 7) != 0)
+    const char *tok = h && strncasecmp(h, "Bearer ", 7) == 0 ? h + 7 : NULL;
+    if (!h && in_query)
+        tok = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "access_token");
+    if (!tok)
         return false;
-    const char *tok = h + 7;
     size_t len = strlen(tok);
     /* Constant time over the expected token's length. */
     unsigned char diff = len != srv->admin_token_len;
@@ -245,7 +250,8 @@ static enum MHD_Result dispatch(http_server_t *srv, req_ctx_t *ctx, struct MHD_C
     }
     bool path_known;
     const http_route_t *route = route_find(method, url, ctx, &path_known);
-    if (!(route && route->platform_callback) && !token_ok(srv, conn))
+    bool token_in_query = route && route->body == ROUTE_STREAM;
+    if (!(route && route->body == ROUTE_PLATFORM) && !token_ok(srv, conn, token_in_query))
         return send_problem(conn, ORDO_E_UNAUTHORIZED,
                             "send Authorization: Bearer <token> with every /v1 request", NULL);
     if (!route)
@@ -260,7 +266,7 @@ static enum MHD_Result dispatch(http_server_t *srv, req_ctx_t *ctx, struct MHD_C
         .conn = conn, .app = srv->app, .method = method, .path = url, .actor = "admin"};
     for (int i = 0; i < 4; i++)
         req.params[i] = ctx->params[i];
-    if (route->platform_callback) {
+    if (route->body != ROUTE_JSON) {
         req.raw = ctx->body ? ctx->body : "";
         req.raw_len = ctx->body_len;
         if (ctx->body)
@@ -290,7 +296,11 @@ static enum MHD_Result dispatch(http_server_t *srv, req_ctx_t *ctx, struct MHD_C
     svc_op_t *op = route->handler(&req, res);
     json_decref(req.body);
     enum MHD_Result ret;
-    if (!op) {
+    if (req.stream) {
+        ctx->streaming = true;
+        metrics_http_status(200);
+        ret = event_stream_respond(conn, req.stream);
+    } else if (!op) {
         ret = send_result(conn, res, NULL);
     } else {
         ctx->op = op;
@@ -392,7 +402,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     req_ctx_t *ctx = *con_cls;
     if (!ctx)
         return;
-    metrics_http_latency(time_mono_ns() - ctx->started_ns);
+    if (!ctx->streaming)
+        metrics_http_latency(time_mono_ns() - ctx->started_ns);
     if (ctx->op)
         svc_op_free(ctx->op); /* answered without finishing: the connection broke */
     free(ctx->body);
@@ -466,6 +477,11 @@ http_server_t *http_start(app_t *app, const http_config_t *cfg, char *err, size_
         srv->openapi_len = 2;
     }
     metrics_init();
+    event_hub_config_t streams;
+    event_hub_config_default(&streams);
+    app->event_hub = event_hub_start(app, &streams);
+    if (!app->event_hub)
+        log_error("live event streams did not start: GET /v1/events/stream answers 503");
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME |
                      MHD_USE_ITC | MHD_USE_ERROR_LOG;
     if (ss.ss_family == AF_INET6)
@@ -480,6 +496,8 @@ http_server_t *http_start(app_t *app, const http_config_t *cfg, char *err, size_
     if (!srv->daemon) {
         snprintf(err, err_len, "cannot listen on %s (in use, or not a local address?)",
                  cfg->listen);
+        event_hub_stop(app->event_hub);
+        app->event_hub = NULL;
         free(srv->admin_token);
         free(srv->openapi);
         free(srv);
@@ -495,6 +513,9 @@ void http_stop(http_server_t *srv, int timeout_ms) {
     /* The pool's threads take the listening socket out of their epoll sets after this returns:
      * closing it now races them (and libmicrohttpd aborts); it is closed after the stop. */
     MHD_socket listen_fd = MHD_quiesce_daemon(srv->daemon);
+    /* Live streams end now (after what they buffered): each is a request in flight until its
+     * connection finishes, and receivers reconnect with Last-Event-ID elsewhere or later. */
+    event_hub_close(srv->app->event_hub);
     struct timespec deadline;
     clock_gettime(CLOCK_REALTIME, &deadline);
     deadline.tv_sec += timeout_ms / 1000;
@@ -532,6 +553,8 @@ void http_stop(http_server_t *srv, int timeout_ms) {
     MHD_stop_daemon(srv->daemon);
     if (listen_fd != MHD_INVALID_SOCKET)
         close(listen_fd);
+    event_hub_stop(srv->app->event_hub); /* every stream was released with its connection */
+    srv->app->event_hub = NULL;
     pthread_mutex_destroy(&srv->mu);
     pthread_cond_destroy(&srv->idle);
     free(srv->admin_token);

@@ -4,8 +4,9 @@
 #include "svc/app.h"
 
 /* Delivers the outbox: fans new messages out to webhook subscriptions and POSTs the due
- * deliveries, signed (X-Ordo-Signature: sha256=HMAC-SHA256(secret, body), hex), one at a
- * time per order so each order's events arrive in order. A failed delivery is retried with
+ * deliveries, signed (X-Ordo-Signature: sha256=HMAC-SHA256(secret, body), hex): one at a
+ * time per order so each order's events arrive in order, different orders side by side (up
+ * to ORDO_WEBHOOK_CONCURRENCY, default 16, in flight). A failed delivery is retried with
  * exponential backoff and jitter, and marked dead after ORDO_WEBHOOK_MAX_ATTEMPTS (default
  * 10). Delivery rows and the fan-out position are in the database: a restart loses nothing;
  * a receiver may see a message twice (at least once), never out of order. */

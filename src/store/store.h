@@ -7,6 +7,7 @@
 
 #include "core/lifecycle.h"
 #include "core/reserve.h"
+#include "store/pick_store.h"
 
 /* The storage interface. Every engine (SQLite now, PostgreSQL next) fills one vtable; the
  * service layer calls only these, so it never sees SQL.
@@ -85,7 +86,16 @@ typedef struct {
     const char *client_ip;   /* canonical text, may be NULL */
     json_t *doc;             /* the normalized canonical order, owned */
     const char *doc_text;    /* on insert: doc already serialized (borrowed), or NULL */
+    const struct allocation_rec *allocation; /* on insert: the intake decision, or NULL */
 } order_rec_t;
+
+/* An order's allocation decision as svc/allocation_decision.c states it: the policy, the
+ * outcome, the chosen warehouses (comma-separated), every candidate's measures (compact JSON
+ * arrays), why it was made (intake, restock...), by whom and when. */
+typedef struct allocation_rec {
+    const char *policy, *outcome, *warehouses, *candidates_json, *cause, *decided_by;
+    int64_t at_ms;
+} allocation_rec_t;
 
 typedef struct {
     int64_t order_id;
@@ -142,6 +152,62 @@ typedef struct {
     int64_t before_id;          /* cursor: only ids below this; 0 for none */
     int limit;
 } order_filter_t;
+
+/* One edit of an order's lines, as svc/order_lines_edit.c records it. */
+typedef struct {
+    int64_t order_id;
+    int64_t version; /* 1 for the first edit */
+    int64_t at_ms;
+    const char *actor;
+    const char *reason;
+    const char *changes_json; /* the changes as asked */
+    const char *before_json;  /* the lines before and after: [{line, sku, qty, unit_price}] */
+    const char *after_json;
+    int64_t total_before_fen, total_after_fen, difference_fen;
+    const char *settlement; /* to_collect, to_refund, amount_due or none */
+} line_edit_rec_t;
+/* A notification ordo recorded, as reconciliation compares it with a platform's statement. */
+typedef struct {
+    char transaction_id[72]; /* the platform's trade number */
+    int64_t order_id;
+    char order_no[32];
+    char trade_status[32];
+    char outcome[32]; /* what ordo did with it: paid, payment_confirmed, amount_mismatch, … */
+    int64_t amount_fen;
+    int64_t received_at_ms;
+} payment_record_t;
+/* A buyer message to send (rendered when the event was fanned out). */
+typedef struct {
+    int64_t order_id;
+    int64_t outbox_id;
+    const char *event;     /* order_confirmed, payment_failed, ... */
+    const char *medium;    /* sms | email */
+    const char *recipient; /* phone (digits) or address */
+    const char *subject;   /* NULL for sms */
+    const char *body;
+    const char *params; /* the template's values as a JSON object */
+    int64_t now_ms;
+} message_rec_t;
+
+/* An invoice as issued (svc/invoices.c). */
+typedef struct {
+    const char *invoice_no;
+    int64_t order_id;
+    const char *type;     /* electronic | paper */
+    const char *status;   /* issued | to_print */
+    const char *doc_json; /* the invoice: seller, buyer, lines, totals */
+    const char *actor;
+    int64_t now_ms;
+} invoice_rec_t;
+/* A parcel as packed (svc/parcels.c): what is in it and what it is packed in. */
+typedef struct {
+    int64_t order_id;
+    const char *packaging_json; /* {box, box_name, length_mm, …, materials: […]} */
+    const char *items_json;     /* [{line, sku, barcode, qty}] */
+    int64_t weight_g, length_mm, width_mm, height_mm;
+    const char *actor;
+    int64_t now_ms;
+} parcel_rec_t;
 
 typedef struct store_vtable {
     void (*close)(store_t *s);
@@ -313,6 +379,126 @@ typedef struct store_vtable {
      * may run on another thread while this connection keeps writing. */
     int (*defer_sync)(store_t *s);
     int (*sync)(store_t *s);
+
+    /* Edits of an order's lines. order_lines_delete removes its line rows, to be written
+     * again. line_edit_append: STORE_CONFLICT (nothing written) when the order already has
+     * that version. line_edits_of_order: oldest first, [{version, at, actor, reason, changes,
+     * before, after, total_before, total_after, difference, settlement}]. */
+    int (*order_lines_delete)(store_t *s, int64_t order_id);
+    int (*line_edit_append)(store_t *s, const line_edit_rec_t *e);
+    int (*line_edits_of_order)(store_t *s, int64_t order_id, json_t **out);
+    /* Reconciliation with payment platforms' statements. */
+    /* The notifications a provider sent about one trade, oldest first: up to max into out. */
+    int (*payments_of_trade)(store_t *s, const char *provider, const char *transaction_id,
+                             payment_record_t *out, int max, int *n);
+    /* The notifications received in [since_ms, until_ms), oldest first; *out is malloc'd
+     * (caller frees; NULL when none). */
+    int (*payments_received)(store_t *s, const char *provider, int64_t since_ms, int64_t until_ms,
+                             payment_record_t **out, int *n);
+    /* Whether an earlier statement listed this trade, and recording that one did. */
+    int (*statement_trade_seen)(store_t *s, const char *provider, const char *trade_no, bool *seen);
+    int (*statement_trade_add)(store_t *s, const char *provider, const char *trade_no,
+                               int64_t reconciliation_id);
+    /* A discrepancy an earlier run found: STORE_OK with its exception (0: none), or
+     * STORE_NOT_FOUND. */
+    int (*discrepancy_get)(store_t *s, const char *provider, const char *trade_no, const char *kind,
+                           int64_t *exception_id);
+    int (*discrepancy_add)(store_t *s, const char *provider, const char *trade_no, const char *kind,
+                           int64_t order_id, int64_t exception_id, int64_t reconciliation_id,
+                           int64_t now_ms);
+    int (*reconciliation_insert)(store_t *s, const char *provider, int64_t period_start_ms,
+                                 int64_t period_end_ms, const char *report_json, const char *actor,
+                                 int64_t now_ms, int64_t *id);
+    /* The run's report with its id, provider, created_at and created_by; STORE_NOT_FOUND. */
+    int (*reconciliation_get)(store_t *s, int64_t id, json_t **out);
+    /* Buyer messages. Templates: one per (event, medium, channel), channel "default" for
+     * every channel without its own. */
+    int (*message_template_put)(store_t *s, const char *event, const char *medium,
+                                const char *channel, const char *subject, const char *body,
+                                const char *actor, int64_t now_ms, bool *created);
+    /* Every template: [{event, medium, channel, subject, body, updated_at, updated_by}]. */
+    int (*message_templates)(store_t *s, json_t **out);
+    /* A medium's sender settings (caller frees *config_json); STORE_NOT_FOUND if unset. */
+    int (*message_sender_get)(store_t *s, const char *medium, char **config_json);
+    int (*message_sender_put)(store_t *s, const char *medium, const char *config_json,
+                              const char *actor, int64_t now_ms);
+    /* Queues a message; a second one for the same (outbox message, medium) is ignored. */
+    int (*message_create)(store_t *s, const message_rec_t *m);
+    /* Messages due by now, oldest first, at most one per (order, medium) so each order's
+     * messages go out in order: [{id, order_no, outbox_id, event, medium, recipient,
+     * subject, body, params, attempts}]. */
+    int (*messages_due)(store_t *s, int64_t now_ms, int limit, json_t **out);
+    /* status: "sent", "pending" (retry at next_ms) or "dead". */
+    int (*message_result)(store_t *s, int64_t id, const char *status, const char *error,
+                          int64_t next_ms, int64_t now_ms);
+    /* The log: one order's messages oldest first (order_id > 0), else every message with
+     * the status (NULL for any) newest first; up to limit. */
+    int (*message_list)(store_t *s, int64_t order_id, const char *status, int limit, json_t **out);
+    int (*message_get)(store_t *s, int64_t id, json_t **out);
+    /* Queues a message again now; STORE_NOT_FOUND when there is no such message. */
+    int (*message_resend)(store_t *s, int64_t id, int64_t now_ms);
+    /* The warehouses the order had stock reserved in (held, released or consumed since) by
+     * at_ms, sorted; codes copied into out (65 bytes each), at most max. */
+    int (*order_warehouses)(store_t *s, int64_t order_id, int64_t at_ms, char (*out)[65], int max,
+                            int *n);
+    /* Invoices. A SKU's VAT rate in basis points (-1: the merchant's default) and tax
+     * classification code ("" for none); STORE_NOT_FOUND when no such SKU. */
+    int (*sku_tax_set)(store_t *s, const char *sku, int32_t rate_bp, const char *tax_code);
+    int (*sku_tax_get)(store_t *s, const char *sku, int32_t *rate_bp, char tax_code[33]);
+    /* The next number of a series (1 for the first), in the caller's transaction: rolled
+     * back with it. */
+    int (*invoice_number_next)(store_t *s, const char *series, int64_t *n);
+    /* STORE_CONFLICT (nothing written) when the order has an invoice that is not void. The
+     * order's latest void invoice, if any, is recorded as the one this replaces. */
+    int (*invoice_insert)(store_t *s, const invoice_rec_t *rec);
+    /* By number, or (invoice_no NULL) the order's invoice that is not void:
+     * {invoice_no, order_no, type, status, replaces, created_at, created_by, updated_at,
+     * void_reason, voided_by, doc: the invoice as issued}; STORE_NOT_FOUND. */
+    int (*invoice_get)(store_t *s, const char *invoice_no, int64_t order_id, json_t **out);
+    /* Moves an invoice from status `from` to `to`; STORE_CONFLICT when it is not in `from`,
+     * STORE_NOT_FOUND when there is none. reason and actor: the void's (NULL otherwise). */
+    int (*invoice_set_status)(store_t *s, const char *invoice_no, const char *from, const char *to,
+                              const char *actor, const char *reason, int64_t now_ms);
+    /* Shipping. Carriers' settings as JSON text (caller frees *config_json); carriers_all:
+     * [{code, config}] by code. */
+    int (*carrier_put)(store_t *s, const char *code, const char *config_json, const char *actor,
+                       int64_t now_ms);
+    int (*carrier_get)(store_t *s, const char *code, char **config_json);
+    int (*carriers_all)(store_t *s, json_t **out);
+    /* A carrier's pool of tracking numbers: tracking_add is STORE_CONFLICT (nothing written)
+     * for a number the pool already has, used or not; tracking_take hands out the oldest unused
+     * number to the parcel (STORE_NOT_FOUND when none is left); tracking_available counts the
+     * unused ones. */
+    int (*tracking_add)(store_t *s, const char *carrier, const char *number, int64_t now_ms);
+    int (*tracking_take)(store_t *s, const char *carrier, int64_t parcel_id, int64_t now_ms,
+                         char out[48]);
+    int (*tracking_available)(store_t *s, const char *carrier, int64_t *n);
+    /* Parcels: inserted packed; parcel_ship is STORE_CONFLICT unless it is still packed.
+     * Rows: {id, order_id, order_no, status, packaging, items, weight_g, length_mm, width_mm,
+     * height_mm, carrier, tracking_no, zone, price_fen, created_at, created_by, shipped_at}. */
+    int (*parcel_insert)(store_t *s, const parcel_rec_t *p, int64_t *id);
+    int (*parcel_get)(store_t *s, int64_t id, json_t **out);
+    int (*parcels_of_order)(store_t *s, int64_t order_id, json_t **out);
+    int (*parcel_ship)(store_t *s, int64_t id, const char *carrier, const char *tracking_no,
+                       const char *zone, int64_t price_fen, int64_t now_ms);
+    /* Sourcing. The order's latest allocation decision, kept on the order's row: written by
+     * order_insert at intake (no row of its own for every order), replaced by allocation_put
+     * on a later decision. allocation_get: {policy, outcome, warehouses, candidates (parsed),
+     * cause, decided_at, decided_by}; STORE_NOT_FOUND when none. */
+    int (*allocation_put)(store_t *s, int64_t order_id, const allocation_rec_t *a);
+    int (*allocation_get)(store_t *s, int64_t order_id, json_t **out);
+    /* The merchant's sourcing policy as JSON text (caller frees); STORE_NOT_FOUND if unset. */
+    int (*allocation_policy_get)(store_t *s, char **config_json);
+    int (*allocation_policy_put)(store_t *s, const char *config_json, const char *actor,
+                                 int64_t now_ms);
+    /* Reports. low_stock: every (warehouse, sku) whose available units are below its safety
+     * stock: [{warehouse, sku, name, on_hand, reserved, available, safety_stock}].
+     * slow_movers: SKUs with units on hand and no order (not cancelled) placed since since_ms:
+     * [{sku, name, on_hand, last_sold_at (RFC 3339 or null)}], longest unsold first. */
+    int (*low_stock)(store_t *s, json_t **out);
+    int (*slow_movers)(store_t *s, int64_t since_ms, json_t **out);
+    /* Lots, waves and pick tasks (store/pick_store.h). */
+    const pick_store_vtable_t *pick;
 } store_vtable_t;
 
 struct store {

@@ -8,6 +8,8 @@
 #include "core/limits.h"
 #include "svc/auto_review.h"
 #include "svc/reference_data.h"
+#include "svc/sellable_cache.h"
+#include "svc/sourcing.h"
 
 /* Every reader connection ever opened, so app_close can close those of threads that are gone
  * (the HTTP server's pool threads). */
@@ -38,8 +40,11 @@ app_t *app_open(const char *db_url, char *err, size_t err_len) {
 
     if (reference_data_load(&app->validation, err, err_len) != 0)
         goto fail;
+    if (sourcing_start(err, err_len) != 0)
+        goto fail;
     app->review = review_state_new();
-    if (!app->review) {
+    app->sellable = sellable_cache_new();
+    if (!app->review || !app->sellable) {
         snprintf(err, err_len, "out of memory");
         goto fail;
     }
@@ -55,7 +60,9 @@ app_t *app_open(const char *db_url, char *err, size_t err_len) {
     return app;
 fail:
     review_state_free(app->review);
+    sellable_cache_free(app->sellable);
     reference_data_free(&app->validation);
+    sourcing_stop();
     free(app);
     return NULL;
 }
@@ -74,7 +81,9 @@ void app_close(app_t *app) {
     pthread_mutex_unlock(&readers_mu);
     thread_reader = NULL;
     review_state_free(app->review);
+    sellable_cache_free(app->sellable);
     reference_data_free(&app->validation);
+    sourcing_stop();
     free(app);
 }
 

@@ -19,6 +19,8 @@ typedef struct {
 
     /* Automatic review's cached rule set: touched only on the writer thread. */
     struct review_state *review;
+    /* Which SKUs are sellable, as the writer last read them: writer thread only. */
+    struct sellable_cache *sellable;
 
     /* Order-number generator state: touched only on the writer thread. */
     int64_t order_no_second;
@@ -27,6 +29,9 @@ typedef struct {
 
     atomic_uint_fast64_t orders_accepted, orders_replayed, orders_rejected, orders_cancelled;
     atomic_uint_fast64_t payment_timeouts, stock_short_orders;
+
+    /* Live event streams (svc/event_hub.h): set while the HTTP server runs, else NULL. */
+    struct event_hub *event_hub;
 } app_t;
 
 /* Loads reference data and opens the store and its writer. Returns NULL with a reason in err. */

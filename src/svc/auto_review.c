@@ -18,7 +18,16 @@ struct review_state {
     int64_t newest_ms;  /* the latest placed_at recorded */
     bool loaded;
     rules_result_t result; /* reused: evaluation allocates nothing once it has room */
+    /* An all-passed evaluation reads the same for every order under one rule set: its stored
+     * form and the head of its view, made once per version. */
+    char *passed_stored, *passed_head;
 };
+
+static void forget_passed_texts(review_state_t *st) {
+    free(st->passed_stored);
+    free(st->passed_head);
+    st->passed_stored = st->passed_head = NULL;
+}
 
 review_state_t *review_state_new(void) {
     return calloc(1, sizeof(review_state_t));
@@ -28,6 +37,7 @@ void review_state_free(review_state_t *st) {
     if (!st)
         return;
     ruleset_free(st->rules);
+    forget_passed_texts(st);
     rules_result_free(&st->result);
     velocity_free(st->recent);
     free(st);
@@ -62,6 +72,7 @@ static int current_rules(store_t *s, review_state_t *st) {
     if (!rules)
         return STORE_ERROR;
     ruleset_free(st->rules);
+    forget_passed_texts(st);
     st->rules = rules;
     st->version = version;
     st->loaded = true;
@@ -108,6 +119,16 @@ static int build_recent(store_t *s, review_state_t *st) {
     return s->vt->recent_orders(s, since, remember_row, st);
 }
 
+void auto_review_keys(const order_input_t *in, review_prep_t *prep) {
+    prep->address_key =
+        rules_order_key(in, RULES_KEY_ADDRESS, prep->address_key_buf, sizeof prep->address_key_buf)
+            ? prep->address_key_buf
+            : NULL;
+    prep->ip_key = rules_order_key(in, RULES_KEY_IP, prep->ip_key_buf, sizeof prep->ip_key_buf)
+                       ? prep->ip_key_buf
+                       : NULL;
+}
+
 int auto_review_prepare(store_t *s, app_t *app, const order_input_t *in, review_prep_t *prep) {
     review_state_t *st = app->review;
     int rc = current_rules(s, st);
@@ -120,8 +141,11 @@ int auto_review_prepare(store_t *s, app_t *app, const order_input_t *in, review_
     prep->n_velocity = rules_velocity_needs(st->rules, prep->velocity, RULES_MAX);
     for (int i = 0; i < prep->n_velocity; i++) {
         rules_velocity_count_t *v = &prep->velocity[i];
-        char key[RULES_ADDRESS_KEY_MAX + 1];
-        if (!rules_order_key(in, v->key, key, sizeof key))
+        const char *key = v->key == RULES_KEY_ADDRESS ? prep->address_key
+                          : v->key == RULES_KEY_IP    ? prep->ip_key
+                          : *in->phone_normalized     ? in->phone_normalized
+                                                      : NULL;
+        if (!key)
             continue; /* no such key (no client IP): the rule is skipped */
         v->others = velocity_count(st->recent, v->key, key, in->placed_at_ms,
                                    (int64_t)v->window_seconds * 1000);
@@ -178,25 +202,50 @@ static const char *auto_release_for(const char *type) {
     return NULL;
 }
 
-int auto_review_finish(store_t *s, app_t *app, const review_prep_t *prep, order_rec_t *rec,
-                       const order_input_t *in, bool stock_short, const char *actor, int64_t now,
-                       char **holds_text, char **review_text) {
-    (void)actor; /* holds and moves made here are the rules' own */
-    review_state_t *st = app->review;
+/* Evaluates into the writer's reused result. */
+static bool evaluate(review_state_t *st, const review_prep_t *prep, const order_input_t *in,
+                     bool stock_short) {
     rules_context_t ctx = {.payment_verified =
                                prep->payment_confirmed || payment_verified_at_intake(in),
                            .stock_short = stock_short,
                            .first_order = prep->first_order,
                            .velocity = prep->velocity,
                            .n_velocity = prep->n_velocity};
+    return rules_evaluate(prep->rules, in, &ctx, &st->result);
+}
+
+bool auto_review_decide(app_t *app, review_prep_t *prep, const order_input_t *in,
+                        order_status_t *status) {
+    if (!evaluate(app->review, prep, in, false))
+        return false;
+    prep->decided = true;
+    *status = rules_result_passed(&app->review->result) ? ORDER_APPROVED : ORDER_PENDING_REVIEW;
+    return true;
+}
+
+int auto_review_finish(store_t *s, app_t *app, const review_prep_t *prep, order_rec_t *rec,
+                       const order_input_t *in, bool stock_short, const char *actor, int64_t now,
+                       char **holds_text, char **review_text) {
+    (void)actor; /* holds and moves made here are the rules' own */
+    review_state_t *st = app->review;
     const rules_result_t *res = &st->result;
-    if (!rules_evaluate(prep->rules, in, &ctx, &st->result))
+    /* Decided before the order row was written, unless the stock came up short since. */
+    if ((!prep->decided || stock_short) && !evaluate(st, prep, in, stock_short))
         return STORE_ERROR;
     bool passed = rules_result_passed(res);
     /* Written as text: this runs on the writer thread for every paid order. */
-    char *text = rules_result_text(res, now, prep->version, NULL);
-    int rc =
-        text ? s->vt->evaluation_append(s, rec->id, now, prep->version, passed, text) : STORE_ERROR;
+    bool all_passed = rules_result_all_passed(res);
+    char *full = NULL;
+    const char *stored;
+    if (all_passed) {
+        if (!st->passed_stored)
+            st->passed_stored = rules_passed_text(res);
+        stored = st->passed_stored;
+    } else {
+        stored = full = rules_result_text(res, now, prep->version, NULL);
+    }
+    int rc = stored ? s->vt->evaluation_append(s, rec->id, now, prep->version, passed, stored)
+                    : STORE_ERROR;
 
     /* One hold per reason, from the first rule that raised it; the 201 body's holds are
      * written as text here too. */
@@ -218,30 +267,47 @@ int auto_review_finish(store_t *s, app_t *app, const review_prep_t *prep, order_
                         .at_ms = now};
         int64_t id = 0;
         rc = detail ? s->vt->hold_open(s, &h, &id) : STORE_ERROR;
-        if (rc == STORE_OK)
+        if (rc == STORE_OK && holds_text)
             write_hold(&w, id, &h, now);
         free(detail);
     }
     jw_arr_end(&w);
-    *holds_text = jw_take(&w, NULL);
-    if (!*holds_text && rc == STORE_OK)
-        rc = STORE_ERROR;
+    if (holds_text) {
+        *holds_text = jw_take(&w, NULL);
+        if (!*holds_text && rc == STORE_OK)
+            rc = STORE_ERROR;
+    } else {
+        jw_free(&w);
+    }
     order_status_t status = passed ? ORDER_APPROVED : ORDER_PENDING_REVIEW;
     if (rc == STORE_OK && status != rec->status) {
         rc = s->vt->order_set_status(s, rec->id, status, now);
         if (rc == STORE_OK)
             rec->status = status;
     }
+    if (rc == STORE_OK && review_text) {
+        /* The view shows the evaluation as stored, in full. */
+        if (!all_passed) {
+            *review_text = full;
+            full = NULL;
+        } else {
+            if (!st->passed_head)
+                st->passed_head = rules_result_head_text(res);
+            char at[40];
+            if (!st->passed_head ||
+                asprintf(review_text, "%s,\"evaluated_at\":\"%s\",\"ruleset_version\":%lld}",
+                         st->passed_head, rfc3339_format(now, at, sizeof at),
+                         (long long)prep->version) < 0) {
+                *review_text = NULL;
+                rc = STORE_ERROR;
+            }
+        }
+    }
+    free(full);
     if (rc == STORE_OK) {
-        *review_text = text; /* the view shows the stored evaluation as it is */
         /* Counted from now on. (A group that fails to commit leaves its orders counted:
          * the error is on the side of holding.) */
-        char address[RULES_ADDRESS_KEY_MAX + 1], ip[64];
-        remember(st, in->phone_normalized,
-                 rules_order_key(in, RULES_KEY_ADDRESS, address, sizeof address) ? address : NULL,
-                 rules_order_key(in, RULES_KEY_IP, ip, sizeof ip) ? ip : NULL, in->placed_at_ms);
-    } else {
-        free(text);
+        remember(st, in->phone_normalized, prep->address_key, prep->ip_key, in->placed_at_ms);
     }
     return rc;
 }

@@ -4,7 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/invoice_calc.h"
 #include "svc/fields.h"
+#include "svc/sellable_cache.h"
 
 #define MEASURE_MAX 100000000LL /* 100 t, 100 km: beyond any parcel */
 
@@ -13,12 +15,16 @@ typedef struct {
     json_t *body; /* holds the strings rec points to */
     sku_rec_t rec;
     char code[ORDO_CODE_MAX + 1];
+    int32_t tax_rate_bp; /* -1: the merchant's default */
+    const char *tax_code;
 } sku_op_t;
 
 static ordo_err_t sku_run(store_t *s, svc_op_t *op) {
     sku_op_t *k = (sku_op_t *)op;
     bool created = false;
-    if (s->vt->sku_put(s, &k->rec, op->now_ms, &created) != STORE_OK)
+    sellable_cache_forget(op->app->sellable);
+    if (s->vt->sku_put(s, &k->rec, op->now_ms, &created) != STORE_OK ||
+        s->vt->sku_tax_set(s, k->code, k->tax_rate_bp, k->tax_code) != STORE_OK)
         return ORDO_E_STORE;
     op->result.http_status = created ? 201 : 200;
     return ORDO_E_OK;
@@ -47,17 +53,31 @@ static bool check_code(const char *code, const char *what, svc_result_t *r) {
     return false;
 }
 
-static bool require_object(json_t *body, svc_result_t *r) {
-    if (json_is_object(body))
-        return true;
-    svc_fail(r, ORDO_E_VALIDATION, "the body must be a JSON object");
-    field_errors_add(svc_errors(r), "", "wrong_type", "the body must be a JSON object");
-    return false;
+/* The SKU's VAT rate (basis points; absent or null: the merchant's default) and its tax
+ * classification code (税收分类编码, 19 digits), which invoices print. Returns the code
+ * (borrowed from body) or NULL. */
+static const char *sku_tax_fields(json_t *body, field_errors_t *e, int32_t *rate_bp) {
+    json_t *rate = json_object_get(body, "tax_rate_bp");
+    if (rate && !json_is_null(rate)) {
+        if (!json_is_integer(rate) || !invoice_rate_known((int32_t)json_integer_value(rate)) ||
+            json_integer_value(rate) > INVOICE_RATE_BP_MAX)
+            field_errors_add(e, "tax_rate_bp", "invalid_value",
+                             "tax_rate_bp must be a VAT rate in basis points: " INVOICE_RATES_TEXT);
+        else
+            *rate_bp = (int32_t)json_integer_value(rate);
+    }
+    const char *code = field_string(body, "tax_code", false, 19, e);
+    if (code && (strlen(code) != 19 || strspn(code, "0123456789") != 19)) {
+        field_errors_add(e, "tax_code", "invalid_value",
+                         "tax_code is the 19-digit tax classification code (税收分类编码)");
+        code = NULL;
+    }
+    return code;
 }
 
 svc_op_t *sku_put_op(app_t *app, const char *sku, json_t *body, const char *actor,
                      svc_result_t *immediate) {
-    if (!require_object(body, immediate))
+    if (!fields_require_object(body, "the body must be a JSON object", immediate))
         return NULL;
     field_errors_t *e = svc_errors(immediate);
     check_code(sku, "sku", immediate);
@@ -76,6 +96,8 @@ svc_op_t *sku_put_op(app_t *app, const char *sku, json_t *body, const char *acto
         .food = field_bool(body, "food", false, e),
         .sellable = field_bool(body, "sellable", true, e),
     };
+    int32_t tax_rate_bp = -1;
+    const char *tax_code = sku_tax_fields(body, e, &tax_rate_bp);
     if (e->count) {
         svc_fail(immediate, ORDO_E_VALIDATION, "the SKU has invalid fields");
         return NULL;
@@ -92,6 +114,8 @@ svc_op_t *sku_put_op(app_t *app, const char *sku, json_t *body, const char *acto
     snprintf(k->code, sizeof k->code, "%s", sku);
     k->rec = rec;
     k->rec.sku = k->code;
+    k->tax_rate_bp = tax_rate_bp;
+    k->tax_code = tax_code;
     return &k->op;
 }
 
@@ -112,16 +136,30 @@ static void get_json(app_t *app, int (*fn)(store_t *, const char *, json_t **), 
         svc_ok(r, 200, out);
 }
 
-static int sku_get_fn(store_t *s, const char *key, json_t **out) {
-    return s->vt->sku_get(s, key, out);
-}
-
 static int warehouse_get_fn(store_t *s, const char *key, json_t **out) {
     return s->vt->warehouse_get(s, key, out);
 }
 
+/* The SKU with its tax fields: tax_rate_bp (null: the merchant's default) and tax_code. */
+static int sku_get_with_tax(store_t *s, const char *key, json_t **out) {
+    int rc = s->vt->sku_get(s, key, out);
+    int32_t rate_bp = -1;
+    char code[33] = "";
+    if (rc != STORE_OK)
+        return rc;
+    rc = s->vt->sku_tax_get(s, key, &rate_bp, code);
+    if (rc != STORE_OK) {
+        json_decref(*out);
+        *out = NULL;
+        return rc;
+    }
+    json_object_set_new(*out, "tax_rate_bp", rate_bp < 0 ? json_null() : json_integer(rate_bp));
+    json_object_set_new(*out, "tax_code", *code ? json_string(code) : json_null());
+    return STORE_OK;
+}
+
 void sku_get(app_t *app, const char *sku, svc_result_t *r) {
-    get_json(app, sku_get_fn, sku, "SKU", r);
+    get_json(app, sku_get_with_tax, sku, "SKU", r);
 }
 
 void warehouse_get(app_t *app, const char *code, svc_result_t *r) {
@@ -159,7 +197,7 @@ static void warehouse_destroy(svc_op_t *op) {
 
 svc_op_t *warehouse_put_op(app_t *app, const char *code, json_t *body, const char *actor,
                            svc_result_t *immediate) {
-    if (!require_object(body, immediate))
+    if (!fields_require_object(body, "the body must be a JSON object", immediate))
         return NULL;
     field_errors_t *e = svc_errors(immediate);
     check_code(code, "code", immediate);

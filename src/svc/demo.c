@@ -1,10 +1,13 @@
 #include "svc/demo.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "svc/catalog.h"
+#include "svc/lots.h"
 #include "svc/stock.h"
 #include "util/log.h"
+#include "util/timefmt.h"
 
 static const char *const demo_skus[][2] = {
     {"MOONCAKE-6", "{\"name\":\"广式月饼礼盒 6枚装\",\"barcode\":\"6901234567001\",\"price\":8800,"
@@ -35,11 +38,19 @@ static const char *const demo_warehouses[][2] = {
              "\"district\":\"浦东新区\",\"priority\":2}"},
     {"GZ01", "{\"name\":\"广州白云仓\",\"province\":\"广东省\",\"city\":\"广州市\","
              "\"district\":\"白云区\",\"priority\":3}"},
+    {"CD01", "{\"name\":\"成都双流仓\",\"province\":\"四川省\",\"city\":\"成都市\","
+             "\"district\":\"双流区\",\"priority\":4}"},
 };
 
-typedef svc_op_t *(*put_fn)(app_t *, const char *, json_t *, const char *, svc_result_t *);
+/* Counts that show sourcing at work: Chengdu has little, and Guangzhou's face masks are
+ * already below their safety stock (GET /v1/reports/low-stock, a stock.low event). */
+static const char *const demo_counts[][2] = {
+    {"CD01/TEA-LONGJING-250", "{\"on_hand\":8,\"safety_stock\":5,\"bin\":\"A-01-01-1\"}"},
+    {"CD01/SESAME-PASTE", "{\"on_hand\":30,\"safety_stock\":10,\"bin\":\"A-01-02-1\"}"},
+    {"GZ01/FACEMASK-10", "{\"on_hand\":6,\"safety_stock\":10,\"bin\":\"B-03-05-1\"}"},
+};
 
-static int run_put(app_t *app, put_fn fn, const char *key, const char *json) {
+int demo_put(app_t *app, put_fn fn, const char *key, const char *json) {
     json_t *body = json_loads(json, 0, NULL);
     svc_result_t r;
     svc_result_init(&r);
@@ -66,12 +77,41 @@ static svc_op_t *put_stock(app_t *app, const char *key, json_t *body, const char
     return stock_count_op(app, wh, key + 5, body, actor, r);
 }
 
+/* key: WAREHOUSE/SKU/LOT */
+static svc_op_t *put_lot(app_t *app, const char *key, json_t *body, const char *actor,
+                         svc_result_t *r) {
+    char wh[16], sku[32];
+    const char *lot = strrchr(key, '/') + 1;
+    snprintf(wh, sizeof wh, "%.4s", key);
+    snprintf(sku, sizeof sku, "%.*s", (int)(lot - 1 - (key + 5)), key + 5);
+    return lot_put_op(app, wh, sku, lot, body, actor, r);
+}
+
+/* Mooncakes in Beijing kept by lot: one too close to expiry for their 60 days of shelf life
+ * (never picked, and in the near-expiry report), two that picks take earliest first. */
+static int demo_lots(app_t *app) {
+    static const struct {
+        const char *lot;
+        int days_left, on_hand;
+    } lots[] = {{"MC-A", 40, 12}, {"MC-B", 120, 20}, {"MC-C", 200, 30}};
+    int32_t today = day_in_china(time_now_ms());
+    for (size_t i = 0; i < sizeof lots / sizeof lots[0]; i++) {
+        char key[48], body[96], day[16];
+        snprintf(key, sizeof key, "BJ01/MOONCAKE-6/%s", lots[i].lot);
+        snprintf(body, sizeof body, "{\"expires_on\":\"%s\",\"on_hand\":%d}",
+                 date_format(today + lots[i].days_left, day, sizeof day), lots[i].on_hand);
+        if (demo_put(app, put_lot, key, body))
+            return -1;
+    }
+    return 0;
+}
+
 int demo_load(app_t *app) {
     for (size_t i = 0; i < sizeof demo_skus / sizeof demo_skus[0]; i++)
-        if (run_put(app, sku_put_op, demo_skus[i][0], demo_skus[i][1]))
+        if (demo_put(app, sku_put_op, demo_skus[i][0], demo_skus[i][1]))
             return -1;
     for (size_t i = 0; i < sizeof demo_warehouses / sizeof demo_warehouses[0]; i++)
-        if (run_put(app, warehouse_put_op, demo_warehouses[i][0], demo_warehouses[i][1]))
+        if (demo_put(app, warehouse_put_op, demo_warehouses[i][0], demo_warehouses[i][1]))
             return -1;
     /* Uneven stock, so that sourcing across provinces and short stock can be seen. */
     for (size_t w = 0; w < 3; w++) {
@@ -82,12 +122,17 @@ int demo_load(app_t *app) {
                      "{\"on_hand\":%zu,\"safety_stock\":%d,\"bin\":\"%c-%02zu-%02zu-1\","
                      "\"reason\":\"demo stock\"}",
                      (w + 1) * 40 + i * 15, 10, "ABC"[i % 3], w + 1, i + 1);
-            if (run_put(app, put_stock, key, body))
+            if (demo_put(app, put_stock, key, body))
                 return -1;
         }
     }
+    for (size_t i = 0; i < sizeof demo_counts / sizeof demo_counts[0]; i++)
+        if (demo_put(app, put_stock, demo_counts[i][0], demo_counts[i][1]))
+            return -1;
+    if (demo_lots(app))
+        return -1;
     log_info("loaded the demo catalog: %zu SKUs, %zu warehouses",
              sizeof demo_skus / sizeof demo_skus[0],
              sizeof demo_warehouses / sizeof demo_warehouses[0]);
-    return 0;
+    return demo_carriers_load(app);
 }

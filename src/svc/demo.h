@@ -2,9 +2,18 @@
 #define ORDO_SVC_DEMO_H
 
 #include "svc/app.h"
+#include "svc/op.h"
 
 /* Loads the demo catalog (SKUs, three warehouses in different provinces, stock) through the
  * same use cases the API uses. Returns 0, or -1 with a reason logged. */
 int demo_load(app_t *app);
+
+/* Runs one put use case (SKU, warehouse, carrier…) for the demo with a JSON body; 0, or -1
+ * with a reason logged. */
+typedef svc_op_t *(*put_fn)(app_t *, const char *, json_t *, const char *, svc_result_t *);
+int demo_put(app_t *app, put_fn fn, const char *key, const char *json);
+
+/* The demo carriers (SF, ZTO, YTO, JD, EMS) and a pool of tracking numbers each. */
+int demo_carriers_load(app_t *app);
 
 #endif

@@ -2,6 +2,7 @@
 
 #include "core/limits.h"
 
+#include <stdio.h>
 #include <string.h>
 
 const char *field_string(json_t *obj, const char *key, bool required, size_t max_len,
@@ -75,4 +76,22 @@ bool code_is_valid(const char *code) {
             return false;
     }
     return n > 0;
+}
+
+void fields_mask_secrets(json_t *config, const char *const *keys, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        if (json_object_get(config, keys[i])) {
+            char flag[80];
+            snprintf(flag, sizeof flag, "%s_set", keys[i]);
+            json_object_del(config, keys[i]);
+            json_object_set_new(config, flag, json_true());
+        }
+}
+
+bool fields_require_object(json_t *body, const char *detail, svc_result_t *r) {
+    if (json_is_object(body))
+        return true;
+    field_errors_add(svc_errors(r), "", "wrong_type", "the body must be a JSON object");
+    svc_fail(r, ORDO_E_VALIDATION, "%s", detail);
+    return false;
 }

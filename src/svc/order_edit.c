@@ -7,12 +7,13 @@
 #include "core/order_doc.h"
 #include "core/order_parse.h"
 #include "core/rules.h"
+#include "svc/fields.h"
 #include "svc/orders.h"
 #include "svc/timeline.h"
 
 /* What may be corrected, by object: everything else is the order itself (lines, money,
  * channel) and changes through other means. */
-static const char *const BUYER_KEYS[] = {"name", "phone", NULL};
+static const char *const BUYER_KEYS[] = {"name", "phone", "email", NULL};
 static const char *const ADDRESS_KEYS[] = {"province", "city",        "district",
                                            "detail",   "postal_code", NULL};
 
@@ -31,7 +32,9 @@ typedef struct {
 
 /* Appends "field: 'old' → 'new'" to the change list when the value differs. */
 static void note_change(char *out, size_t cap, const char *field, json_t *before, json_t *after) {
-    if (json_equal(before, after))
+    /* json_equal is false when either is missing; an optional key absent from both (an order
+     * without buyer.email) is no change. */
+    if ((!before && !after) || json_equal(before, after))
         return;
     char *a = before ? json_dumps(before, JSON_ENCODE_ANY) : strdup("null");
     char *b = after ? json_dumps(after, JSON_ENCODE_ANY) : strdup("null");
@@ -64,8 +67,7 @@ static ordo_err_t patch_run(store_t *s, svc_op_t *op) {
     if (rc != STORE_OK)
         return ORDO_E_STORE;
     ordo_err_t e = ORDO_E_OK;
-    if (rec.status != ORDER_PENDING_PAYMENT && rec.status != ORDER_PENDING_REVIEW &&
-        rec.status != ORDER_APPROVED) {
+    if (!lifecycle_editable(rec.status)) {
         e = svc_fail(&op->result, ORDO_E_ILLEGAL_TRANSITION,
                      "order %s is %s: corrections are possible until picking starts", rec.order_no,
                      order_status_name(rec.status));
@@ -85,7 +87,9 @@ static ordo_err_t patch_run(store_t *s, svc_op_t *op) {
     field_errors_t errs;
     errs.count = errs.dropped = 0;
     char *text = NULL;
-    if (!order_parse(merged, &op->app->validation, &in, &errs)) {
+    order_validation_t stored_order = op->app->validation;
+    stored_order.paid_amount_may_differ = true; /* after an edit of its lines */
+    if (!order_parse(merged, &stored_order, &in, &errs)) {
         svc_take_errors(&op->result, &errs);
         e = svc_fail(&op->result, ORDO_E_VALIDATION, "the corrected order has invalid fields");
     } else if (!(text = order_doc_build(&in))) {
@@ -138,11 +142,8 @@ static void patch_destroy(svc_op_t *op) {
 svc_op_t *order_patch_op(app_t *app, const char *order_no, json_t *body, const char *actor,
                          svc_result_t *immediate) {
     field_errors_t *e = svc_errors(immediate);
-    if (!json_is_object(body)) {
-        field_errors_add(e, "", "wrong_type", "the body must be a JSON object");
-        svc_fail(immediate, ORDO_E_VALIDATION, "the correction is invalid");
+    if (!fields_require_object(body, "the correction is invalid", immediate))
         return NULL;
-    }
     const char *k;
     json_t *v;
     json_object_foreach(body, k, v) {

@@ -7,7 +7,10 @@
 #include "core/order_doc.h"
 #include "core/order_parse.h"
 #include "svc/allocation.h"
+#include "svc/allocation_decision.h"
 #include "svc/auto_review.h"
+#include "svc/order_lines_edit.h"
+#include "svc/sellable_cache.h"
 #include "svc/timeline.h"
 #include "util/jsonw.h"
 #include "util/timefmt.h"
@@ -77,7 +80,7 @@ int order_load_view(store_t *s, int64_t id, const char *order_no, json_t **out) 
     if (rc != STORE_OK)
         return rc;
     held_t *held = malloc(sizeof(held_t) * VIEW_HELD_MAX);
-    json_t *exceptions = NULL, *holds = NULL, *review = NULL;
+    json_t *exceptions = NULL, *holds = NULL, *review = NULL, *edits = NULL;
     int n_held = 0;
     rc = held ? s->vt->reservations_of_order(s, rec.id, held, VIEW_HELD_MAX, &n_held) : STORE_ERROR;
     if (rc == STORE_OK)
@@ -86,11 +89,18 @@ int order_load_view(store_t *s, int64_t id, const char *order_no, json_t **out) 
         rc = s->vt->holds_of_order(s, rec.id, &holds);
     if (rc == STORE_OK)
         rc = s->vt->evaluation_latest(s, rec.id, &review);
+    if (rc == STORE_OK)
+        review = rules_evaluation_view(review);
+    if (rc == STORE_OK)
+        rc = s->vt->line_edits_of_order(s, rec.id, &edits);
     if (rc == STORE_OK) {
         *out = order_view(&rec, held, n_held, exceptions, holds, review);
         if (!*out)
             rc = STORE_ERROR;
+        else
+            json_object_set_new(*out, "line_edits", line_edits_view(edits));
     }
+    json_decref(edits);
     json_decref(exceptions);
     json_decref(holds);
     json_decref(review);
@@ -160,17 +170,17 @@ typedef struct {
     review_prep_t prep;
     char *holds_text;  /* opened by the automatic review */
     char *review_text; /* its evaluation */
-    char address_key[RULES_ADDRESS_KEY_MAX + 1];
-    char client_ip[64];
     bool replay;
     int64_t replay_id;
 } place_op_t;
 
-/* Checks every line's SKU against the catalog; adds field errors. */
-static int check_skus(store_t *s, const order_input_t *in, field_errors_t *errs) {
+/* Checks every line's SKU against the catalog (through the writer's cache when given one);
+ * adds field errors. */
+static int check_skus(store_t *s, sellable_cache_t *cache, const order_input_t *in,
+                      field_errors_t *errs) {
     for (int i = 0; i < in->n_lines; i++) {
         int sellable = 0;
-        int rc = s->vt->sku_sellable(s, in->lines[i].sku, &sellable);
+        int rc = sellable_cache_get(cache, s, in->lines[i].sku, &sellable);
         if (rc == STORE_OK && sellable)
             continue;
         char field[32];
@@ -258,7 +268,7 @@ static ordo_err_t place_run(store_t *s, svc_op_t *op) {
     /* The catalog may have changed since the request was checked. */
     field_errors_t errs;
     errs.count = errs.dropped = 0;
-    if (check_skus(s, in, &errs) != STORE_OK)
+    if (check_skus(s, op->app->sellable, in, &errs) != STORE_OK)
         return ORDO_E_STORE;
     if (errs.count) {
         svc_take_errors(&op->result, &errs);
@@ -274,10 +284,11 @@ static ordo_err_t place_run(store_t *s, svc_op_t *op) {
         return ORDO_E_STORE;
     rec->channel = in->channel;
     snprintf(rec->external_id, sizeof rec->external_id, "%s", in->external_id);
-    /* A paid order is written as approved, the outcome for most; the review moves it to
-     * pending_review in this same transaction when a rule holds it (an update also rewrites
-     * the status index, so it is paid only by orders that need it). */
-    rec->status = in->payment_status == PAYMENT_PAID ? ORDER_APPROVED : ORDER_PENDING_PAYMENT;
+    /* A paid order is written with the review's decision; only a shortage found by the
+     * reservation below can change it (an update rewrites the row and the status index). */
+    rec->status = ORDER_PENDING_PAYMENT;
+    if (review && !auto_review_decide(op->app, &p->prep, in, &rec->status))
+        return ORDO_E_STORE;
     rec->created_at_ms = rec->updated_at_ms = op->now_ms;
     rec->payment_expires_at_ms =
         rec->status == ORDER_PENDING_PAYMENT ? op->now_ms + op->app->payment_hold_ms : 0;
@@ -287,29 +298,30 @@ static ordo_err_t place_run(store_t *s, svc_op_t *op) {
     snprintf(rec->buyer_phone, sizeof rec->buyer_phone, "%s", in->phone_normalized);
     rec->doc_text = p->doc_text;
     rec->placed_at_ms = in->placed_at_ms;
-    rec->address_key = rules_order_key(in, RULES_KEY_ADDRESS, p->address_key, sizeof p->address_key)
-                           ? p->address_key
+    rec->address_key = p->prep.address_key;
+    rec->client_ip = p->prep.ip_key;
+    /* Planned before the row is written, so the decision goes in with it. */
+    alloc_job_t *job = p->job;
+    alloc_job_from_input(job, in, op->now_ms);
+    alloc_decision_text_t decision;
+    char *candidates = alloc_plan(s, job) == STORE_OK
+                           ? alloc_decision_make(job, "intake", op->now_ms, &decision)
                            : NULL;
-    rec->client_ip =
-        rules_order_key(in, RULES_KEY_IP, p->client_ip, sizeof p->client_ip) ? p->client_ip : NULL;
-    if (s->vt->order_insert(s, rec) != STORE_OK)
+    if (!candidates)
+        return ORDO_E_STORE;
+    rec->allocation = &decision.rec;
+    int inserted = s->vt->order_insert(s, rec);
+    rec->allocation = NULL;
+    free(candidates);
+    if (inserted != STORE_OK)
         return ORDO_E_STORE;
     for (int i = 0; i < in->n_lines; i++)
         if (s->vt->order_line_insert(s, rec->id, i + 1, in->lines[i].sku, in->lines[i].qty,
                                      in->lines[i].unit_price_fen) != STORE_OK)
             return ORDO_E_STORE;
 
-    alloc_job_t *job = p->job;
     job->order_id = rec->id;
-    job->splittable = in->splittable;
-    job->province_code = in->address.province_code;
-    job->n_lines = in->n_lines;
-    for (int i = 0; i < in->n_lines; i++) {
-        job->line_no[i] = i + 1;
-        job->sku[i] = in->lines[i].sku;
-        job->want[i] = in->lines[i].qty;
-    }
-    if (alloc_reserve(s, job, RES_RESERVE, "intake", op->now_ms) != STORE_OK)
+    if (alloc_reserve_planned(s, job, "intake", op->now_ms) != STORE_OK)
         return ORDO_E_STORE;
 
     int32_t short_units = 0, wanted = 0;
@@ -333,7 +345,8 @@ static ordo_err_t place_run(store_t *s, svc_op_t *op) {
     if (intake_exceptions(s, p) != STORE_OK)
         return ORDO_E_STORE;
     if (review && auto_review_finish(s, op->app, &p->prep, rec, in, short_units > 0, op->actor,
-                                     op->now_ms, &p->holds_text, &p->review_text) != STORE_OK)
+                                     op->now_ms, op->want_body ? &p->holds_text : NULL,
+                                     op->want_body ? &p->review_text : NULL) != STORE_OK)
         return ORDO_E_STORE;
     /* The first event names where the order starts: approved when it passed every rule. */
     if (timeline_transition(s, rec->id, rec->order_no, op->actor, -1, rec->status, NULL,
@@ -455,6 +468,8 @@ svc_op_t *order_place_op(app_t *app, json_t *body, const char *actor, svc_result
     field_errors_t errs;
     errs.count = errs.dropped = 0;
     bool valid = order_parse(body, &app->validation, &p->in, &errs);
+    if (valid)
+        auto_review_keys(&p->in, &p->prep); /* stored on every order, counted on paid ones */
     store_t *r = app_reader(app);
     if (!r) {
         svc_fail(immediate, ORDO_E_STORE, "cannot open the database for reading");
@@ -462,7 +477,7 @@ svc_op_t *order_place_op(app_t *app, json_t *body, const char *actor, svc_result
         return NULL;
     }
     if (valid) {
-        if (check_skus(r, &p->in, &errs) != STORE_OK) {
+        if (check_skus(r, NULL, &p->in, &errs) != STORE_OK) {
             svc_fail(immediate, ORDO_E_STORE, "cannot read the catalog");
             svc_op_free(&p->op);
             return NULL;
@@ -654,16 +669,17 @@ void order_get(app_t *app, const char *order_no, svc_result_t *r) {
         svc_ok(r, 200, view);
 }
 
-void order_events(app_t *app, const char *order_no, svc_result_t *r) {
+void order_subresource(app_t *app, const char *order_no,
+                       int (*list)(store_t *s, int64_t order_id, json_t **out), svc_result_t *r) {
     store_t *s = reader_or_fail(app, r);
     if (!s)
         return;
     order_rec_t rec = {0};
-    json_t *events = NULL;
+    json_t *items = NULL;
     s->vt->read_begin(s);
     int rc = s->vt->order_get(s, 0, order_no, &rec);
     if (rc == STORE_OK)
-        rc = s->vt->events_of_order(s, rec.id, &events);
+        rc = list(s, rec.id, &items);
     s->vt->read_end(s);
     order_rec_clear(&rec);
     if (rc == STORE_NOT_FOUND)
@@ -671,7 +687,15 @@ void order_events(app_t *app, const char *order_no, svc_result_t *r) {
     else if (rc != STORE_OK)
         svc_fail(r, ORDO_E_STORE, "%s", s->vt->errmsg(s));
     else
-        svc_ok(r, 200, events);
+        svc_ok(r, 200, items);
+}
+
+static int events_of(store_t *s, int64_t order_id, json_t **out) {
+    return s->vt->events_of_order(s, order_id, out);
+}
+
+void order_events(app_t *app, const char *order_no, svc_result_t *r) {
+    order_subresource(app, order_no, events_of, r);
 }
 
 void order_page_result(store_t *s, int rc, order_rec_t *recs, int n, int limit, svc_result_t *r) {

@@ -20,6 +20,11 @@ svc_op_t *payment_expiry_op(app_t *app);
 /* Reads. Each fills r with a body or an error. */
 void order_get(app_t *app, const char *order_no, svc_result_t *r);
 void order_events(app_t *app, const char *order_no, svc_result_t *r);
+
+/* GET of something an order has (its events, its messages...): looks the order up by number
+ * (404 naming it when there is none) and answers 200 with what list gives for its id. */
+void order_subresource(app_t *app, const char *order_no,
+                       int (*list)(store_t *s, int64_t order_id, json_t **out), svc_result_t *r);
 void order_list(app_t *app, const order_filter_t *f, svc_result_t *r);
 
 /* Builds the API view of an order from its stored record and live state (borrowed). */

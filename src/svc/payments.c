@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/money.h"
 #include "core/order_parse.h"
 #include "core/payment_verify.h"
 #include "svc/auto_review.h"
@@ -57,11 +58,8 @@ static void provider_put_destroy(svc_op_t *op) {
 svc_op_t *provider_put_op(app_t *app, provider_t p, json_t *body, const char *actor,
                           svc_result_t *immediate) {
     field_errors_t *e = svc_errors(immediate);
-    if (!json_is_object(body)) {
-        field_errors_add(e, "", "wrong_type", "the body must be a JSON object");
-        svc_fail(immediate, ORDO_E_VALIDATION, "the settings are invalid");
+    if (!fields_require_object(body, "the settings are invalid", immediate))
         return NULL;
-    }
     json_t *config = json_object();
     int64_t window = field_int(body, "window_seconds", false, 1, WINDOW_MAX_S, WINDOW_DEFAULT_S, e);
     json_object_set_new(config, "window_seconds", json_integer(window));
@@ -142,13 +140,7 @@ void provider_get(app_t *app, provider_t p, svc_result_t *r) {
         return;
     /* Secrets are never echoed back: say only that they are set. */
     static const char *const secrets[] = {"apiv3_key", "secret", "alipay_public_key_pem"};
-    for (size_t i = 0; i < sizeof secrets / sizeof secrets[0]; i++)
-        if (json_object_get(config, secrets[i])) {
-            char flag[48];
-            snprintf(flag, sizeof flag, "%s_set", secrets[i]);
-            json_object_del(config, secrets[i]);
-            json_object_set_new(config, flag, json_true());
-        }
+    fields_mask_secrets(config, secrets, sizeof secrets / sizeof secrets[0]);
     json_t *certs = json_object_get(config, "platform_certificates");
     if (certs) {
         json_object_set_new(config, "platform_certificates_count",
@@ -161,7 +153,8 @@ void provider_get(app_t *app, provider_t p, svc_result_t *r) {
 
 /* ---- notifications ---- */
 
-typedef enum { TRADE_PAID, TRADE_CLOSED, TRADE_OTHER } trade_t;
+/* FAILED: the buyer tried and the payment did not go through; the order still waits for it. */
+typedef enum { TRADE_PAID, TRADE_CLOSED, TRADE_FAILED, TRADE_OTHER } trade_t;
 
 typedef struct {
     svc_op_t op;
@@ -170,6 +163,7 @@ typedef struct {
     char notify_key[160];
     char transaction_id[72];
     char status_text[32];
+    char failure[128]; /* the provider's words for a failed payment, if it gave any */
     trade_t trade;
     int64_t amount_fen;
     char outcome[32];
@@ -201,29 +195,6 @@ static void answer(svc_result_t *r, provider_t p, int status, const char *messag
     r->content_type = type;
 }
 
-/* "88.08" yuan to fen, exactly; -1 when malformed. */
-static int64_t yuan_to_fen(const char *s) {
-    int64_t whole = 0, frac = 0;
-    int digits = 0;
-    const char *p = s;
-    if (!*p)
-        return -1;
-    for (; *p >= '0' && *p <= '9'; p++) {
-        whole = whole * 10 + (*p - '0');
-        if (whole > 10000000000LL)
-            return -1;
-    }
-    if (*p == '.') {
-        for (p++; *p >= '0' && *p <= '9' && digits < 2; p++, digits++)
-            frac = frac * 10 + (*p - '0');
-    }
-    if (*p)
-        return -1;
-    while (digits++ < 2)
-        frac *= 10;
-    return whole * 100 + frac;
-}
-
 /* Moves a paid order on: to review, then through the automatic rules as at intake (its
  * payment now confirmed by the provider). */
 static int pay_and_review(store_t *s, notify_op_t *n, order_rec_t *rec) {
@@ -251,8 +222,10 @@ static int pay_and_review(store_t *s, notify_op_t *n, order_rec_t *rec) {
     int n_short = 0;
     rc = prep ? s->vt->shortages_of_order(s, rec->id, short_lines, ORDO_ORDER_LINES_MAX, &n_short)
               : STORE_ERROR;
-    if (rc == STORE_OK)
+    if (rc == STORE_OK) {
+        auto_review_keys(&in, prep);
         rc = auto_review_prepare(s, op->app, &in, prep);
+    }
     if (rc == STORE_OK) {
         prep->payment_confirmed = true;
         rc = auto_review_finish(s, op->app, prep, rec, &in, n_short > 0, "rules", op->now_ms,
@@ -296,17 +269,22 @@ static int open_red_exception(store_t *s, int64_t order_id, const char *code, co
     return s->vt->exception_open(s, &e, NULL);
 }
 
-static ordo_err_t notify_run(store_t *s, svc_op_t *op) {
-    notify_op_t *n = (notify_op_t *)op;
-    order_rec_t rec = {0};
-    int rc = s->vt->order_get(s, 0, n->reference, &rec);
+int payment_order_of_reference(store_t *s, const char *reference, order_rec_t *rec) {
+    int rc = s->vt->order_get(s, 0, reference, rec);
     if (rc == STORE_NOT_FOUND) {
         int64_t id = 0;
         char hash[65];
-        rc = s->vt->order_find_key(s, CHANNEL_WEB, n->reference, &id, hash);
+        rc = s->vt->order_find_key(s, CHANNEL_WEB, reference, &id, hash);
         if (rc == STORE_OK)
-            rc = s->vt->order_get(s, id, NULL, &rec);
+            rc = s->vt->order_get(s, id, NULL, rec);
     }
+    return rc;
+}
+
+static ordo_err_t notify_run(store_t *s, svc_op_t *op) {
+    notify_op_t *n = (notify_op_t *)op;
+    order_rec_t rec = {0};
+    int rc = payment_order_of_reference(s, n->reference, &rec);
     if (rc == STORE_NOT_FOUND) {
         /* Perhaps the order is not stored yet: nothing is recorded, so the platform's retry
          * is acted on. */
@@ -330,6 +308,8 @@ static ordo_err_t notify_run(store_t *s, svc_op_t *op) {
             outcome = "payment_confirmed";
     } else if (n->trade == TRADE_CLOSED && rec.status == ORDER_PENDING_PAYMENT) {
         outcome = "closed";
+    } else if (n->trade == TRADE_FAILED && rec.status == ORDER_PENDING_PAYMENT) {
+        outcome = "payment_failed";
     }
     snprintf(n->outcome, sizeof n->outcome, "%s", outcome);
     rc = s->vt->notification_record(s, provider_name(n->provider), n->notify_key, rec.id,
@@ -358,6 +338,11 @@ static ordo_err_t notify_run(store_t *s, svc_op_t *op) {
         snprintf(msg, sizeof msg, "payment closed by %s", provider_name(n->provider));
         ordo_err_t e = order_cancel_in_tx(s, op, &rec, msg);
         rc = e == ORDO_E_OK ? STORE_OK : STORE_ERROR;
+    } else if (rc == STORE_OK && strcmp(outcome, "payment_failed") == 0) {
+        /* The order keeps waiting (and holding its stock) for another try; the timeline
+         * event is what tells the buyer, with the retry link (svc/message_fanout.c). */
+        rc = timeline_note(s, rec.id, rec.order_no, op->actor, "payment_failed",
+                           n->failure[0] ? n->failure : n->status_text, op->now_ms);
     }
     order_rec_clear(&rec);
     return rc == STORE_OK ? ORDO_E_OK : ORDO_E_STORE;
@@ -390,11 +375,13 @@ static trade_t trade_of(provider_t p, const char *status) {
                : strcmp(status, "TRADE_CLOSED") == 0 ? TRADE_CLOSED
                                                      : TRADE_OTHER;
     if (p == PROVIDER_WECHAT)
-        return strcmp(status, "SUCCESS") == 0  ? TRADE_PAID
-               : strcmp(status, "CLOSED") == 0 ? TRADE_CLOSED
-                                               : TRADE_OTHER;
+        return strcmp(status, "SUCCESS") == 0    ? TRADE_PAID
+               : strcmp(status, "CLOSED") == 0   ? TRADE_CLOSED
+               : strcmp(status, "PAYERROR") == 0 ? TRADE_FAILED
+                                                 : TRADE_OTHER;
     return strcmp(status, "paid") == 0     ? TRADE_PAID
            : strcmp(status, "closed") == 0 ? TRADE_CLOSED
+           : strcmp(status, "failed") == 0 ? TRADE_FAILED
                                            : TRADE_OTHER;
 }
 
@@ -429,6 +416,18 @@ static void take_trade(notify_op_t *n, const json_t *trade, const char *status_k
          json_string_value(json_object_get(trade, "transaction_id")));
     const char *status = json_string_value(json_object_get(trade, status_key));
     copy(n->status_text, sizeof n->status_text, status);
+    /* WeChat Pay describes the state in trade_state_desc; the merchant's checkout may say
+     * why in reason. */
+    const char *why = json_string_value(json_object_get(trade, "trade_state_desc"));
+    copy(n->failure, sizeof n->failure,
+         why ? why : json_string_value(json_object_get(trade, "reason")));
+    /* A cut inside a character would make the event's JSON invalid UTF-8: end before it. */
+    size_t len = strlen(n->failure);
+    if (len == sizeof n->failure - 1) {
+        while (len > 0 && ((unsigned char)n->failure[len] & 0xC0) == 0x80)
+            len--;
+        n->failure[len] = '\0';
+    }
     n->trade = trade_of(n->provider, status);
     n->amount_fen = json_is_integer(amount) ? json_integer_value(amount) : -1;
 }
@@ -465,7 +464,8 @@ static notify_verdict_t parse_alipay(const json_t *config, const notification_t 
         copy(n->transaction_id, sizeof n->transaction_id, form_get(&form, "trade_no"));
         copy(n->status_text, sizeof n->status_text, form_get(&form, "trade_status"));
         n->trade = trade_of(PROVIDER_ALIPAY, form_get(&form, "trade_status"));
-        n->amount_fen = amount ? yuan_to_fen(amount) : -1;
+        if (!amount || !money_parse_yuan(amount, strlen(amount), false, &n->amount_fen))
+            n->amount_fen = -1;
         /* Retries repeat notify_id; the trade and its status identify the event too. */
         snprintf(n->notify_key, sizeof n->notify_key, "%s:%s", n->transaction_id, n->status_text);
         if (!n->reference[0] || n->amount_fen < 0)

@@ -35,4 +35,9 @@ typedef struct {
 svc_op_t *payment_notify_op(app_t *app, provider_t p, const notification_t *n,
                             svc_result_t *immediate);
 
+/* The order a payment's merchant reference (out_trade_no) names: its order number, else the
+ * external id of a `web` order. STORE_OK with rec filled (the caller clears it),
+ * STORE_NOT_FOUND or STORE_ERROR. */
+int payment_order_of_reference(store_t *s, const char *reference, order_rec_t *rec);
+
 #endif

@@ -181,11 +181,8 @@ static bool reason_code_ok(const char *s) {
 svc_op_t *hold_place_op(app_t *app, const char *order_no, json_t *body, const char *actor,
                         svc_result_t *immediate) {
     field_errors_t *e = svc_errors(immediate);
-    if (!json_is_object(body)) {
-        field_errors_add(e, "", "wrong_type", "the body must be a JSON object");
-        svc_fail(immediate, ORDO_E_VALIDATION, "the hold is invalid");
+    if (!fields_require_object(body, "the hold is invalid", immediate))
         return NULL;
-    }
     const char *reason = field_string(body, "reason", true, ORDO_CODE_MAX, e);
     if (reason && !reason_code_ok(reason))
         field_errors_add(e, "reason", "invalid_code",

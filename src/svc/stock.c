@@ -6,6 +6,8 @@
 
 #include "svc/allocation.h"
 #include "svc/fields.h"
+#include "svc/stock_alerts.h"
+#include "svc/lots.h"
 
 #define STOCK_MAX 1000000000LL /* a billion units of one SKU in one warehouse */
 
@@ -26,6 +28,49 @@ static json_t *stock_row_json(const stock_row_t *r) {
                      r->sku, "on_hand", (json_int_t)r->on_hand, "reserved", (json_int_t)r->reserved,
                      "available", (json_int_t)(r->on_hand - r->reserved), "safety_stock",
                      (json_int_t)r->safety_stock, "bin", r->bin);
+}
+
+/* Sets the count of a stock row (cur: as it is, zero when new) to target: reservations
+ * above it are taken back from the newest orders, a ledger row records the change, and units
+ * freed or added are offered to waiting orders. */
+static int stock_apply(store_t *s, const stock_row_t *cur, const char *warehouse, const char *sku,
+                       int64_t target, int64_t safety_stock, const char *bin, const char *actor,
+                       const char *reason, int64_t now) {
+    sku_set_t *freed = calloc(1, sizeof *freed);
+    if (!freed)
+        return STORE_ERROR;
+    int rc = STORE_OK;
+    if (target < cur->reserved)
+        rc = alloc_take_back(s, warehouse, sku, cur->reserved - target, actor, now, freed);
+    if (rc == STORE_OK)
+        rc = s->vt->stock_set(s, warehouse, sku, target, safety_stock, bin, now);
+    if (rc == STORE_OK)
+        rc = s->vt->stock_ledger_append(s, warehouse, sku, target - cur->on_hand, target, actor,
+                                        reason, now);
+    /* The count itself may cross the safety line; reservations the refill below makes check
+     * their own crossings. */
+    stock_row_t counted;
+    if (rc == STORE_OK)
+        rc = s->vt->stock_get(s, warehouse, sku, &counted);
+    if (rc == STORE_OK)
+        rc = stock_alert_check(s, cur, &counted, now);
+    if (rc == STORE_OK && target > cur->on_hand)
+        sku_set_add(freed, sku);
+    if (rc == STORE_OK)
+        rc = alloc_refill(s, freed, actor, now);
+    free(freed);
+    return rc;
+}
+
+int stock_recount(store_t *s, const char *warehouse, const char *sku, int64_t target,
+                  const char *actor, const char *reason, int64_t now) {
+    stock_row_t cur = {0};
+    int rc = s->vt->stock_get(s, warehouse, sku, &cur);
+    if (rc == STORE_ERROR)
+        return rc;
+    bool existed = rc == STORE_OK;
+    return stock_apply(s, &cur, warehouse, sku, target, cur.safety_stock, existed ? cur.bin : NULL,
+                       actor, reason, now);
 }
 
 static ordo_err_t stock_run(store_t *s, svc_op_t *op) {
@@ -64,25 +109,14 @@ static ordo_err_t stock_run(store_t *s, svc_op_t *op) {
                         "/v1/stock/%s/%s), which gives units back from the newest orders",
                         (long long)cur.reserved, (long long)cur.on_hand, k->sku, k->warehouse,
                         (long long)target, k->warehouse, k->sku);
-    sku_set_t *freed = calloc(1, sizeof *freed);
-    if (!freed)
-        return ORDO_E_STORE;
-    rc = STORE_OK;
-    if (target < cur.reserved)
-        rc = alloc_take_back(s, k->warehouse, k->sku, cur.reserved - target, op->actor, op->now_ms,
-                             freed);
-    if (rc == STORE_OK)
-        rc = s->vt->stock_set(s, k->warehouse, k->sku, target,
-                              k->has_safety ? k->safety_stock : cur.safety_stock,
-                              k->has_bin ? k->bin : (existed ? cur.bin : NULL), op->now_ms);
-    if (rc == STORE_OK)
-        rc = s->vt->stock_ledger_append(s, k->warehouse, k->sku, target - cur.on_hand, target,
-                                        op->actor, k->reason, op->now_ms);
-    if (rc == STORE_OK && target > cur.on_hand)
-        sku_set_add(freed, k->sku);
-    if (rc == STORE_OK)
-        rc = alloc_refill(s, freed, op->actor, op->now_ms);
-    free(freed);
+    if (existed && target != cur.on_hand) {
+        ordo_err_t lotted = lots_refuse_plain_count(s, k->warehouse, k->sku, &op->result);
+        if (lotted != ORDO_E_OK)
+            return lotted;
+    }
+    rc = stock_apply(
+        s, &cur, k->warehouse, k->sku, target, k->has_safety ? k->safety_stock : cur.safety_stock,
+        k->has_bin ? k->bin : (existed ? cur.bin : NULL), op->actor, k->reason, op->now_ms);
     if (rc == STORE_OK)
         rc = s->vt->stock_get(s, k->warehouse, k->sku, &cur);
     if (rc != STORE_OK)
@@ -206,7 +240,9 @@ void stock_summary(app_t *app, const char *sku, svc_result_t *r) {
 void stock_verify(app_t *app, svc_result_t *r) {
     store_t *s = app_reader(app);
     json_t *mismatches = NULL;
-    if (!s || s->vt->stock_verify(s, &mismatches) != STORE_OK) {
+    if (!s || s->vt->stock_verify(s, &mismatches) != STORE_OK ||
+        lots_verify(s, mismatches) != STORE_OK) {
+        json_decref(mismatches);
         svc_fail(r, ORDO_E_STORE, "cannot read the ledgers");
         return;
     }

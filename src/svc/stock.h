@@ -20,4 +20,10 @@ void stock_summary(app_t *app, const char *sku, svc_result_t *r);
 /* Checks the reservation ledger against the stock table (the replay check). */
 void stock_verify(app_t *app, svc_result_t *r);
 
+/* Inside a write: sets the count of (warehouse, sku) to target as a stocktake does (takes
+ * reservations back from the newest orders when below them, a stock ledger row with reason,
+ * freed units offered to waiting orders), keeping its safety stock and bin. A store result. */
+int stock_recount(store_t *s, const char *warehouse, const char *sku, int64_t target,
+                  const char *actor, const char *reason, int64_t now);
+
 #endif

@@ -54,11 +54,8 @@ static void webhook_put_destroy(svc_op_t *op) {
 svc_op_t *webhook_put_op(app_t *app, const char *id, json_t *body, const char *actor,
                          svc_result_t *immediate) {
     field_errors_t *e = svc_errors(immediate);
-    if (!json_is_object(body)) {
-        field_errors_add(e, "", "wrong_type", "the body must be a JSON object");
-        svc_fail(immediate, ORDO_E_VALIDATION, "the webhook is invalid");
+    if (!fields_require_object(body, "the webhook is invalid", immediate))
         return NULL;
-    }
     if (!code_is_valid(id))
         field_errors_add(e, "id", "invalid_code", "the id is 1-64 of A-Z a-z 0-9 . _ -");
     const char *url = field_string(body, "url", true, 2048, e);

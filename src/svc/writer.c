@@ -1,6 +1,7 @@
 #include "svc/writer.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 
 #include "core/limits.h"
@@ -16,6 +17,7 @@ typedef struct batch {
     write_cmd_t *cmds;
     int n;
     bool committed;
+    uint64_t seq; /* its number in commit order */
     ordo_err_t results[];
 } batch_t;
 
@@ -36,7 +38,20 @@ struct writer {
     bool writer_done; /* the writer thread has finished the queue */
     int unsynced;     /* batches committed and not yet acknowledged */
     writer_stats_t stats;
+    atomic_uint_fast64_t groups_begun, groups_settled;
+    struct {
+        void (*fn)(void *ctx);
+        void *ctx;
+    } listeners[WRITER_LISTENERS_MAX];
 };
+
+/* Records that every group up to seq has settled and tells the listeners. Caller holds mu. */
+static void settled_locked(writer_t *w, uint64_t seq) {
+    atomic_store(&w->groups_settled, seq);
+    for (int i = 0; i < WRITER_LISTENERS_MAX; i++)
+        if (w->listeners[i].fn)
+            w->listeners[i].fn(w->listeners[i].ctx);
+}
 
 /* Reports each command's outcome, in order. Runs on the writer or the syncer thread. */
 static void complete_batch(batch_t *b) {
@@ -62,6 +77,9 @@ static void run_batch(writer_t *w, write_cmd_t *cmds, int n) {
     b->next = NULL;
     b->cmds = cmds;
     b->n = n;
+    /* Numbered before its transaction opens, so nobody can see its writes before the number
+     * is counted as begun (see writer_groups_begun). */
+    b->seq = atomic_fetch_add(&w->groups_begun, 1) + 1;
     store_t *s = w->store;
     int64_t t0 = time_mono_ns();
     bool tx_ok = s->vt->begin(s) == STORE_OK;
@@ -93,7 +111,9 @@ static void run_batch(writer_t *w, write_cmd_t *cmds, int n) {
         w->stats.failed_commits++;
     if ((uint64_t)n > w->stats.batch_max_seen)
         w->stats.batch_max_seen = (uint64_t)n;
-    bool defer = b->committed && w->deferred_sync;
+    /* A failed group goes through the syncer too, behind the groups it followed, so groups
+     * settle in order. */
+    bool defer = w->deferred_sync;
     if (defer) {
         /* Written but not yet on disk: the syncer acknowledges it after its fsync, while
          * this thread goes on with the next group. */
@@ -106,8 +126,13 @@ static void run_batch(writer_t *w, write_cmd_t *cmds, int n) {
         pthread_cond_signal(&w->has_unsynced);
     }
     pthread_mutex_unlock(&w->mu);
-    if (!defer)
+    if (!defer) {
+        uint64_t seq = b->seq;
         complete_batch(b);
+        pthread_mutex_lock(&w->mu);
+        settled_locked(w, seq);
+        pthread_mutex_unlock(&w->mu);
+    }
 }
 
 static void *writer_main(void *arg) {
@@ -167,8 +192,12 @@ static void *syncer_main(void *arg) {
         w->syncing = true;
         pthread_mutex_unlock(&w->mu);
 
+        /* A list of failed groups only has nothing to make durable. */
+        bool any_committed = false;
+        for (batch_t *b = list; b; b = b->next)
+            any_committed |= b->committed;
         int64_t t0 = time_mono_ns();
-        if (w->store->vt->sync(w->store) != STORE_OK) {
+        if (any_committed && w->store->vt->sync(w->store) != STORE_OK) {
             /* The kernel may have dropped the dirty pages: what is on disk is unknown, and
              * retrying the sync can report success for lost data. Stop here; recovery on the
              * next start replays the log up to its last durable commit. */
@@ -178,17 +207,22 @@ static void *syncer_main(void *arg) {
         }
         int64_t dt = time_mono_ns() - t0;
         int n_batches = 0;
+        uint64_t last_seq = 0;
         for (batch_t *b = list, *next; b; b = next) {
             next = b->next;
+            last_seq = b->seq;
             complete_batch(b);
             n_batches++;
         }
 
         pthread_mutex_lock(&w->mu);
+        settled_locked(w, last_seq);
         w->unsynced -= n_batches;
         pthread_cond_signal(&w->has_work);
-        w->stats.syncs++;
-        w->stats.sync_ns_total += dt;
+        if (any_committed) {
+            w->stats.syncs++;
+            w->stats.sync_ns_total += dt;
+        }
         w->syncing = false;
         pthread_cond_broadcast(&w->drained);
     }
@@ -324,5 +358,38 @@ void writer_get_stats(writer_t *w, writer_stats_t *out) {
     pthread_mutex_lock(&w->mu);
     *out = w->stats;
     out->queue_depth = w->depth;
+    pthread_mutex_unlock(&w->mu);
+}
+
+uint64_t writer_groups_begun(writer_t *w) {
+    return atomic_load(&w->groups_begun);
+}
+
+uint64_t writer_groups_settled(writer_t *w) {
+    return atomic_load(&w->groups_settled);
+}
+
+bool writer_listen(writer_t *w, void (*fn)(void *ctx), void *ctx) {
+    bool added = false;
+    pthread_mutex_lock(&w->mu);
+    for (int i = 0; i < WRITER_LISTENERS_MAX && !added; i++) {
+        if (!w->listeners[i].fn) {
+            w->listeners[i].fn = fn;
+            w->listeners[i].ctx = ctx;
+            added = true;
+        }
+    }
+    pthread_mutex_unlock(&w->mu);
+    return added;
+}
+
+void writer_unlisten(writer_t *w, void (*fn)(void *ctx), void *ctx) {
+    pthread_mutex_lock(&w->mu);
+    for (int i = 0; i < WRITER_LISTENERS_MAX; i++) {
+        if (w->listeners[i].fn == fn && w->listeners[i].ctx == ctx) {
+            w->listeners[i].fn = NULL;
+            w->listeners[i].ctx = NULL;
+        }
+    }
     pthread_mutex_unlock(&w->mu);
 }

@@ -56,4 +56,22 @@ void writer_stop(writer_t *w);
 
 void writer_get_stats(writer_t *w, writer_stats_t *out);
 
+/* Groups are numbered 1, 2, 3... in commit order. A group is "settled" once it is durable or
+ * has failed (rolled back); groups settle in order. A reader that saw some commit can learn
+ * when it is on disk: read writer_groups_begun() after the read, then wait until
+ * writer_groups_settled() reaches that number (every group that could have been seen has
+ * begun by then). That is how live streams never tell anyone of a commit that a crash could
+ * still undo. */
+uint64_t writer_groups_begun(writer_t *w);
+uint64_t writer_groups_settled(writer_t *w);
+
+#define WRITER_LISTENERS_MAX 4
+
+/* Calls fn(ctx) each time groups settle, on the syncer (or writer) thread, while holding
+ * the writer's lock: fn must be a quick wake-up that takes no lock the writer's users hold
+ * while calling the writer. Returns false when WRITER_LISTENERS_MAX are registered. */
+bool writer_listen(writer_t *w, void (*fn)(void *ctx), void *ctx);
+/* Removes the listener; fn is not called again once this returns. */
+void writer_unlisten(writer_t *w, void (*fn)(void *ctx), void *ctx);
+
 #endif

@@ -5,49 +5,7 @@
 #include <string.h>
 
 #include "util/hex.h"
-
-/* RFC 3629 UTF-8: overlong forms, surrogates and code points above U+10FFFF are refused,
- * since another decoder downstream could read them differently than we did. */
-static bool utf8_valid(const unsigned char *s, size_t n) {
-    size_t i = 0;
-    while (i < n) {
-        unsigned char c = s[i];
-        if (c < 0x80) {
-            i++;
-            continue;
-        }
-        size_t more;
-        unsigned char lo = 0x80, hi = 0xBF; /* allowed range of the second byte */
-        if (c >= 0xC2 && c <= 0xDF) {
-            more = 1;
-        } else if (c == 0xE0) {
-            more = 2;
-            lo = 0xA0;
-        } else if ((c >= 0xE1 && c <= 0xEC) || c == 0xEE || c == 0xEF) {
-            more = 2;
-        } else if (c == 0xED) {
-            more = 2;
-            hi = 0x9F;
-        } else if (c == 0xF0) {
-            more = 3;
-            lo = 0x90;
-        } else if (c >= 0xF1 && c <= 0xF3) {
-            more = 3;
-        } else if (c == 0xF4) {
-            more = 3;
-            hi = 0x8F;
-        } else {
-            return false;
-        }
-        if (n - i - 1 < more || s[i + 1] < lo || s[i + 1] > hi)
-            return false;
-        for (size_t k = 2; k <= more; k++)
-            if ((s[i + k] & 0xC0) != 0x80)
-                return false;
-        i += more + 1;
-    }
-    return true;
-}
+#include "util/utf8.h"
 
 /* Decodes src[0, n) into dst and NUL-terminates it; dst has room for n + 1 bytes because
  * decoding never lengthens. Returns the decoded length, or SIZE_MAX if the text is refused. */

@@ -333,6 +333,15 @@ class OrdoServer:
     def events(self, order_no):
         return self.ok("GET", "/v1/orders/%s/events" % q(order_no), expect=(200,))
 
+    def to_picking(self, order_no, warehouse):
+        """Approves the order if it waits for review, then takes it into a wave at
+        warehouse (with every other approved order there): the order is in picking."""
+        if self.get_order(order_no)["status"] == "pending_review":
+            self.ok("POST", "/v1/orders/%s/approve" % q(order_no), {"note": "test"})
+        wave = self.ok("POST", "/v1/waves", {"warehouse": warehouse, "strategy": "zone",
+                                             "max_orders": 1000}, expect=(201,))
+        assert order_no in wave["orders"], (order_no, wave["orders"])
+
     def list_all_orders(self, params=None, limit=500, max_pages=1000):
         """Walks the cursor; returns every order (newest first)."""
         out = []

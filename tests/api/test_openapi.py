@@ -32,6 +32,7 @@ OPERATIONS = {
     ("/v1/orders/{order_no}", "patch"): {"200", "401", "404", "409", "422"},
     ("/v1/orders/{order_no}/events", "get"): {"200", "401", "404"},
     ("/v1/orders/{order_no}/cancel", "post"): {"200", "401", "404", "409", "422"},
+    ("/v1/orders/{order_no}/edits", "post"): {"200", "401", "404", "409", "422"},
     ("/v1/exceptions", "get"): {"200", "401"},
     ("/v1/exceptions/{id}/resolve", "post"): {"200", "401", "404", "409"},
     ("/v1/ledger/verify", "get"): {"200", "401"},
@@ -49,9 +50,51 @@ OPERATIONS = {
     ("/v1/webhooks/{id}", "get"): {"200", "401", "404"},
     ("/v1/webhooks/{id}/deliveries", "get"): {"200", "401", "404"},
     ("/v1/webhooks/{id}/deliveries/{delivery_id}/redeliver", "post"): {"200", "401", "404"},
+    ("/v1/events/stream", "get"): {"200", "400", "401", "503"},
+    ("/v1/orders/{order_no}/allocation", "get"): {"200", "401", "404"},
+    ("/v1/orders/{order_no}/reallocate", "post"): {"200", "401", "404", "409", "422"},
+    ("/v1/allocation/preview", "post"): {"200", "401", "422"},
+    ("/v1/allocation/policy", "get"): {"200", "401"},
+    ("/v1/allocation/policy", "put"): {"200", "401", "422"},
+    ("/v1/reports/low-stock", "get"): {"200", "401"},
+    ("/v1/reports/slow-movers", "get"): {"200", "401", "422"},
     ("/healthz", "get"): {"200"},
     ("/metrics", "get"): {"200"},
     ("/openapi.json", "get"): {"200"},
+    ("/v1/reconciliations/alipay", "post"): {"201", "400", "401"},
+    ("/v1/reconciliations/{id}", "get"): {"200", "401", "404"},
+    ("/v1/messages/templates/{event}/{medium}", "put"): {"200", "201", "401", "404", "422"},
+    ("/v1/messages/templates", "get"): {"200", "401"},
+    ("/v1/messages/senders/{medium}", "put"): {"200", "401", "404", "422"},
+    ("/v1/messages/senders/{medium}", "get"): {"200", "401", "404"},
+    ("/v1/messages", "get"): {"200", "401", "422"},
+    ("/v1/messages/{id}/resend", "post"): {"200", "401", "404"},
+    ("/v1/orders/{order_no}/messages", "get"): {"200", "401", "404"},
+    ("/v1/orders/{order_no}/invoice", "post"): {"201", "401", "404", "409", "422"},
+    ("/v1/orders/{order_no}/invoice", "get"): {"200", "401", "404"},
+    ("/v1/invoices/{invoice_no}", "get"): {"200", "401", "404"},
+    ("/v1/invoices/{invoice_no}.pdf", "get"): {"200", "401", "404"},
+    ("/v1/invoices/{invoice_no}/void", "post"): {"200", "401", "404", "409", "422"},
+    ("/v1/carriers/{code}", "put"): {"200", "201", "401", "422"},
+    ("/v1/carriers/{code}", "get"): {"200", "401", "404"},
+    ("/v1/carriers", "get"): {"200", "401"},
+    ("/v1/carriers/{code}/tracking-numbers", "post"): {"200", "401", "404", "422"},
+    ("/v1/orders/{order_no}/pack", "post"): {"200", "401", "404", "409", "422"},
+    ("/v1/orders/{order_no}/ship", "post"): {"200", "401", "404", "409", "422"},
+    ("/v1/orders/{order_no}/parcels", "get"): {"200", "401", "404"},
+    ("/v1/parcels/{id}", "get"): {"200", "401", "404"},
+    ("/v1/parcels/{id}/label.pdf", "get"): {"200", "401", "404", "409"},
+    ("/v1/parcels/{id}/label.zpl", "get"): {"200", "401", "404", "409"},
+    ("/v1/stock/{warehouse}/{sku}/lots/{lot}", "put"): {"200", "401", "404", "409", "422"},
+    ("/v1/reports/near-expiry", "get"): {"200", "401", "422"},
+    ("/v1/waves", "post"): {"201", "200", "401", "404", "409", "422"},
+    ("/v1/waves/{id}", "get"): {"200", "401", "404"},
+    ("/v1/picks/{task}", "get"): {"200", "401", "404"},
+    ("/v1/picks/{task}/list", "get"): {"200", "401", "404"},
+    ("/v1/picks/{task}/scan", "post"): {"200", "401", "404", "409", "422"},
+    ("/v1/picks/{task}/short", "post"): {"200", "401", "404", "409", "422"},
+    ("/v1/picks/{task}/qc-reject", "post"): {"200", "401", "404", "422"},
+    ("/v1/orders/{order_no}/picks", "get"): {"200", "401", "404"},
 }
 PLATFORM_CALLBACKS = {"/v1/payments/{provider}/notify"}
 PUBLIC = {"/healthz", "/metrics", "/openapi.json"} | PLATFORM_CALLBACKS
@@ -435,6 +478,31 @@ class OpenApiServedTest(ServerTestCase):
         self.conforms("/v1/exceptions/{id}/resolve", "POST", s.request("POST", path, {"note": "n"}))
         self.conforms("/v1/exceptions", "GET", s.request("GET", "/v1/exceptions?status=resolved"))
         self.conforms("/v1/orders", "GET", s.request("GET", "/v1/orders", token=None))
+        # Sourcing.
+        self.conforms("/v1/orders/{order_no}/allocation", "GET",
+                      s.request("GET", "/v1/orders/%s/allocation" % o["order_no"]))
+        self.conforms("/v1/orders/{order_no}/allocation", "GET",
+                      s.request("GET", "/v1/orders/99999999999/allocation"))
+        self.conforms("/v1/allocation/preview", "POST",
+                      s.request("POST", "/v1/allocation/preview", bare))
+        self.conforms("/v1/allocation/preview", "POST",
+                      s.request("POST", "/v1/allocation/preview", {"channel": "x"}))
+        self.conforms("/v1/allocation/policy", "PUT", s.request(
+            "PUT", "/v1/allocation/policy", {"policy": "weighted", "weights": {"cost": 2}}))
+        self.conforms("/v1/allocation/policy", "PUT",
+                      s.request("PUT", "/v1/allocation/policy", {"policy": "x"}))
+        self.conforms("/v1/allocation/policy", "GET", s.request("GET", "/v1/allocation/policy"))
+        self.conforms("/v1/orders/{order_no}/reallocate", "POST", s.request(
+            "POST", "/v1/orders/%s/reallocate" % o["order_no"], {"reason": "again"}))
+        self.conforms("/v1/orders/{order_no}/reallocate", "POST", s.request(
+            "POST", "/v1/orders/%s/reallocate" % p["order_no"], {"reason": "cancelled"}))
+        self.conforms("/v1/orders/{order_no}/reallocate", "POST", s.request(
+            "POST", "/v1/orders/%s/reallocate" % o["order_no"], {}))
+        self.conforms("/v1/reports/low-stock", "GET", s.request("GET", "/v1/reports/low-stock"))
+        self.conforms("/v1/reports/slow-movers", "GET",
+                      s.request("GET", "/v1/reports/slow-movers?days=2"))
+        self.conforms("/v1/reports/slow-movers", "GET",
+                      s.request("GET", "/v1/reports/slow-movers?days=x"))
         self.conforms("/healthz", "GET", s.request("GET", "/healthz", token=None))
         self.conforms("/metrics", "GET", s.request("GET", "/metrics", token=None))
 

@@ -59,10 +59,22 @@ class OrderEditTest(ServerTestCase):
             "address": {"city": "广州市"}, "buyer": {"phone": "12345"}}),
             ("address.city", "city_not_in_province"), ("buyer.phone", "invalid_phone"))
         self.assertEqual(len(body["errors"]), 2)
-        self.assertValidation(self.patch(o["order_no"], {"items": [], "buyer": {"email": "x"}}),
+        self.assertValidation(self.patch(o["order_no"], {"items": [], "buyer": {"age": 30}}),
                               ("items", "not_editable"), ("buyer", "not_editable"))
+        self.assertValidation(self.patch(o["order_no"], {"buyer": {"email": "x"}}),
+                              ("buyer.email", "invalid_email"))
         self.assertEqual(self.srv.get_order(o["order_no"])["address"], o["address"])
         self.assertEqual([e["type"] for e in self.srv.events(o["order_no"])], ["created"])
+
+    def test_buyer_email_added_and_removed(self):
+        _, o = self.order()
+        path = "/v1/orders/%s" % o["order_no"]
+        fixed = self.srv.ok("PATCH", path, {"buyer": {"email": "wang@example.com"}})
+        self.assertEqual(fixed["buyer"]["email"], "wang@example.com")
+        gone = self.srv.ok("PATCH", path, {"buyer": {"email": None}})
+        self.assertNotIn("email", gone["buyer"])
+        self.assertEqual([e["type"] for e in self.srv.events(o["order_no"])],
+                         ["created", "edited", "edited"])
 
     def test_too_late_after_cancel_and_unknown(self):
         _, o = self.order()
@@ -78,3 +90,13 @@ class OrderEditTest(ServerTestCase):
                            {"address": {"detail": "大望路甲18号"}})
         self.assertEqual(same, o)
         self.assertEqual(len(self.srv.events(o["order_no"])), 1)
+
+    def test_unpaid_order_sent_without_an_amount(self):
+        """The stored form writes payment.amount 0 for such an order; a correction must not
+        hold it to the total (it is not paid, nothing was)."""
+        submitted = make_order([(self.sku, 1)], paid=False)
+        del submitted["payment"]["amount"]
+        o = self.srv.post_order(submitted)
+        fixed = self.srv.ok("PATCH", "/v1/orders/%s" % o["order_no"], {"remark": "下午送"})
+        self.assertEqual(fixed["remark"], "下午送")
+        self.assertEqual(fixed["payment"], o["payment"])

@@ -37,15 +37,16 @@ class AllocationTest(ServerTestCase):
         o = self.srv.post_order(make_order([(sku, 3)], address=ADDR_SHANGHAI))
         self.assertEqual(self.res(o), [(sku, "W-SH", 3)])
 
-    def test_priority_when_no_local_warehouse(self):
+    def test_nearest_when_no_local_warehouse(self):
         sku = self.sku_with(W_BJ=10, W_GZ=10, W_SH=10)
         o = self.srv.post_order(make_order([(sku, 2)], address=ADDR_HANGZHOU))
-        self.assertEqual(self.res(o), [(sku, "W-BJ", 2)], "lowest priority number wins")
+        self.assertEqual(self.res(o), [(sku, "W-SH", 2)],
+                         "the default policy is nearest: Shanghai, not Beijing's priority")
 
     def test_local_warehouse_that_cannot_fill_is_skipped(self):
         sku = self.sku_with(W_BJ=1, W_GZ=10, W_SH=10)
         o = self.srv.post_order(make_order([(sku, 4)], address=ADDR_BEIJING, splittable=False))
-        self.assertEqual(self.res(o), [(sku, "W-SH", 4)], "next by priority: SH (30) before GZ")
+        self.assertEqual(self.res(o), [(sku, "W-SH", 4)], "next nearest: SH before GZ")
 
     def test_whole_order_from_one_warehouse_when_possible(self):
         a, b = unique_sku("AL"), unique_sku("AL")

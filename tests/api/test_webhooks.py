@@ -221,3 +221,69 @@ class WebhookOutageTest(ServerTestCase):
             self.assertEqual({d["data"]["order_no"] for d in back.events()}, set(placed))
         finally:
             back.close()
+
+
+class WebhookParallelTest(ServerTestCase):
+    """Deliveries for different orders are sent side by side, never more at once than
+    ORDO_WEBHOOK_CONCURRENCY, and each order's events still arrive in order."""
+    ENV = dict(FAST, ORDO_WEBHOOK_CONCURRENCY="4")
+
+    @classmethod
+    def setUpCatalog(cls):
+        cls.srv.put_warehouse("BJ", "北京市", "北京市", "朝阳区")
+        cls.sku = unique_sku("WP")
+        cls.srv.put_sku(cls.sku)
+        cls.srv.put_stock("BJ", cls.sku, 1000)
+
+    def test_parallel_sends_keep_order_per_order(self):
+        state = {"in_flight": 0, "max": 0}
+        lock = threading.Lock()
+        four_at_once = threading.Event()
+        received = []
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                with lock:
+                    state["in_flight"] += 1
+                    state["max"] = max(state["max"], state["in_flight"])
+                    if state["in_flight"] >= 4:
+                        four_at_once.set()
+                # Hold the answer until four requests are open at once (or give up): a
+                # dispatcher sending one at a time never gets there.
+                four_at_once.wait(3)
+                with lock:
+                    state["in_flight"] -= 1
+                    received.append(json.loads(body))
+                self.send_response(204)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        try:
+            self.srv.ok("PUT", "/v1/webhooks/parallel",
+                        {"url": "http://127.0.0.1:%d/" % server.server_address[1],
+                         "events": ["*"], "secret": SECRET}, expect=(201,))
+            placed = []
+            for _ in range(8):
+                o = self.srv.post_order(make_order([(self.sku, 1)]))
+                self.srv.ok("POST", "/v1/orders/%s/cancel" % o["order_no"], {"reason": "x"})
+                placed.append(o["order_no"])
+
+            def all_in():
+                with lock:
+                    return len({(d["data"]["order_no"], d["type"]) for d in received}) >= 16
+
+            wait_for(all_in, 30, 0.02, "both events of all eight orders")
+            self.assertTrue(four_at_once.is_set(), "never four deliveries in flight at once")
+            self.assertEqual(state["max"], 4)
+            with lock:
+                for no in placed:
+                    types = [d["type"] for d in received if d["data"]["order_no"] == no]
+                    self.assertEqual(types[:2], ["order.created", "order.status_changed"], no)
+        finally:
+            server.shutdown()
+            server.server_close()

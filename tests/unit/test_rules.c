@@ -10,6 +10,7 @@
 
 #include "core/order_parse.h"
 #include "core/rules.h"
+#include "util/timefmt.h"
 #include "util/file.h"
 
 #include "fixture.h"
@@ -905,6 +906,57 @@ static void result_json_lists_reasons_and_values(void **state) {
     ruleset_free(rs);
 }
 
+/* An all-passed evaluation is stored short and shown in full: the view of the short form, and
+ * the shared head with its order's own tail, both read exactly like the full text. */
+static void an_all_passed_result_is_stored_short_and_shown_in_full(void **state) {
+    (void)state;
+    ruleset_t *rs = ruleset_default();
+    order_input_t o = order_bj();
+    o.remark = NULL;
+    rules_context_t ctx = {.payment_verified = true, .velocity = COUNTS_ZERO, .n_velocity = 3};
+    rules_result_t r = {0};
+    assert_true(rules_evaluate(rs, &o, &ctx, &r));
+    assert_true(rules_result_all_passed(&r));
+
+    char *full_text = rules_result_text(&r, 1794326401000LL, 7, NULL);
+    json_t *full = json_loads(full_text, 0, NULL);
+    assert_non_null(full);
+    char *short_text = rules_passed_text(&r);
+    assert_true(strlen(short_text) * 2 < strlen(full_text));
+    json_t *view = rules_evaluation_view(json_loads(short_text, 0, NULL));
+    assert_null(json_object_get(view, "passed_rules"));
+    char at[40];
+    json_object_set_new(view, "evaluated_at",
+                        json_string(rfc3339_format(1794326401000LL, at, sizeof at)));
+    json_object_set_new(view, "ruleset_version", json_integer(7));
+    assert_true(json_equal(view, full));
+
+    char *head = rules_result_head_text(&r), *joined = NULL;
+    assert_true(asprintf(&joined, "%s,\"evaluated_at\":\"%s\",\"ruleset_version\":7}", head, at) >
+                0);
+    json_t *from_head = json_loads(joined, 0, NULL);
+    assert_true(json_equal(from_head, full));
+
+    /* A full document is shown as it is; a skipped rule is not a pass. */
+    json_t *again = rules_evaluation_view(json_incref(full));
+    assert_ptr_equal(again, full);
+    json_decref(again);
+    o.client_ip = NULL;
+    assert_true(rules_evaluate(rs, &o, &ctx, &r));
+    assert_true(rules_result_passed(&r));
+    assert_false(rules_result_all_passed(&r));
+
+    json_decref(from_head);
+    json_decref(view);
+    json_decref(full);
+    free(joined);
+    free(head);
+    free(short_text);
+    free(full_text);
+    rules_result_free(&r);
+    ruleset_free(rs);
+}
+
 static void a_reused_result_keeps_its_storage(void **state) {
     (void)state;
     ruleset_t *rs = ruleset_default();
@@ -945,6 +997,7 @@ int main(void) {
         cmocka_unit_test(json_round_trip),
         cmocka_unit_test(result_json_lists_reasons_and_values),
         cmocka_unit_test(a_reused_result_keeps_its_storage),
+        cmocka_unit_test(an_all_passed_result_is_stored_short_and_shown_in_full),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -190,12 +190,108 @@ static void refuses_work_when_the_queue_is_full(void **state) {
     assert_int_equal(completed, 0);
 }
 
+/* Counts the writer's settle notifications and checks that groups settle in order. */
+typedef struct {
+    writer_t *w;
+    int calls;
+    uint64_t last_settled;
+    bool out_of_order;
+} listener_t;
+
+static void on_settled(void *ctx) {
+    listener_t *l = ctx;
+    uint64_t settled = writer_groups_settled(l->w);
+    if (settled < l->last_settled || settled > writer_groups_begun(l->w))
+        l->out_of_order = true;
+    l->last_settled = settled;
+    l->calls++;
+}
+
+static void groups_settle_in_order_and_listeners_hear_it(void **state) {
+    store_t *s = open_rw(*state);
+    seed(s);
+    writer_t *w = writer_start(s, 4, 1000);
+    assert_int_equal(writer_groups_begun(w), 0);
+    assert_int_equal(writer_groups_settled(w), 0);
+    listener_t l = {.w = w};
+    assert_true(writer_listen(w, on_settled, &l));
+    enum { N = 9 };
+    reserve_cmd_t cmds[N];
+    int completed = 0;
+    for (int i = 0; i < N; i++) {
+        cmds[i] = (reserve_cmd_t){.cmd = {.run = reserve_run, .complete = reserve_complete},
+                                  .completed = &completed};
+        assert_int_equal(writer_submit(w, &cmds[i].cmd), ORDO_E_OK);
+    }
+    writer_flush(w);
+    /* At most 4 commands a group: at least 3 groups, all durable (or failed) by now. */
+    uint64_t groups = writer_groups_begun(w);
+    assert_true(groups >= 3 && groups <= N);
+    assert_int_equal(writer_groups_settled(w), groups);
+    assert_true(l.calls >= 1);
+    assert_false(l.out_of_order);
+    assert_int_equal(l.last_settled, groups);
+
+    writer_unlisten(w, on_settled, &l);
+    int calls = l.calls;
+    reserve_cmd_t more = {.cmd = {.run = reserve_run, .complete = reserve_complete},
+                          .completed = &completed};
+    assert_int_equal(writer_exec(w, &more.cmd), ORDO_E_CONFLICT); /* the stock is gone */
+    writer_flush(w);
+    assert_int_equal(writer_groups_settled(w), groups + 1);
+    assert_int_equal(l.calls, calls);
+    writer_stop(w);
+}
+
+/* The warehouses an order involves, as of a moment: stock reserved then released still
+ * counts, stock reserved later does not yet. */
+static void order_warehouses_as_of_a_moment(void **state) {
+    store_t *s = open_rw(*state);
+    seed(s);
+    reservation_rec_t r = {.order_id = 7,
+                           .line_no = 1,
+                           .sku = "S1",
+                           .warehouse = "W2",
+                           .qty = 1,
+                           .kind = RES_RESERVE,
+                           .cause = "test"};
+    assert_int_equal(s->vt->begin(s), STORE_OK);
+    assert_int_equal(s->vt->reservation_append(s, &r, 100), STORE_OK);
+    r.qty = -1;
+    r.kind = RES_RELEASE;
+    assert_int_equal(s->vt->reservation_append(s, &r, 200), STORE_OK);
+    r.warehouse = "W1";
+    r.qty = 1;
+    r.kind = RES_RERESERVE;
+    assert_int_equal(s->vt->reservation_append(s, &r, 300), STORE_OK);
+    assert_int_equal(s->vt->commit(s), STORE_OK);
+    char codes[4][65];
+    int n = -1;
+    assert_int_equal(s->vt->order_warehouses(s, 7, 99, codes, 4, &n), STORE_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(s->vt->order_warehouses(s, 7, 250, codes, 4, &n), STORE_OK);
+    assert_int_equal(n, 1);
+    assert_string_equal(codes[0], "W2");
+    assert_int_equal(s->vt->order_warehouses(s, 7, 300, codes, 4, &n), STORE_OK);
+    assert_int_equal(n, 2);
+    assert_string_equal(codes[0], "W1");
+    assert_string_equal(codes[1], "W2");
+    assert_int_equal(s->vt->order_warehouses(s, 7, 300, codes, 1, &n), STORE_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(s->vt->order_warehouses(s, 8, 300, codes, 4, &n), STORE_OK);
+    assert_int_equal(n, 0);
+    s->vt->close(s);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(stock_guards_never_oversell, setup, teardown),
         cmocka_unit_test_setup_teardown(ledger_mismatch_is_reported, setup, teardown),
         cmocka_unit_test_setup_teardown(group_commit_isolates_failing_commands, setup, teardown),
         cmocka_unit_test_setup_teardown(refuses_work_when_the_queue_is_full, setup, teardown),
+        cmocka_unit_test_setup_teardown(groups_settle_in_order_and_listeners_hear_it, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(order_warehouses_as_of_a_moment, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

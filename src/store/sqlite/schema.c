@@ -124,6 +124,127 @@ const char *const sqlite_migrations[] = {
     "  WHERE status = 'pending';"
     "CREATE INDEX webhook_deliveries_hook ON webhook_deliveries(webhook_id, id);"
     "CREATE TABLE dispatch_cursor (name TEXT PRIMARY KEY, outbox_id INTEGER NOT NULL);",
+
+    /* 6: an order's earlier pending delivery to the same webhook is found in the index, not by
+     * walking the webhook's whole delivery history: the due query asks it of every candidate. */
+    "CREATE INDEX webhook_deliveries_pending_order ON webhook_deliveries(webhook_id, order_id, id)"
+    "  WHERE status = 'pending';",
+
+    /* 7: edits of an order's lines before the warehouse starts — one versioned row per edit
+     * with who, why, the lines before and after and the money to collect or refund. */
+    "CREATE TABLE order_line_edits ("
+    "  order_id INTEGER NOT NULL, version INTEGER NOT NULL, at INTEGER NOT NULL,"
+    "  actor TEXT NOT NULL, reason TEXT NOT NULL, changes TEXT NOT NULL, before TEXT NOT NULL,"
+    "  after TEXT NOT NULL, total_before INTEGER NOT NULL, total_after INTEGER NOT NULL,"
+    "  difference INTEGER NOT NULL, settlement TEXT NOT NULL,"
+    "  PRIMARY KEY (order_id, version)) WITHOUT ROWID;",
+
+    /* 8: reconciliation — each run over a platform's statement with its report; every trade
+     * a statement listed (a notification that arrived after its statement's period closed is
+     * found there); every discrepancy found, once, with the exception it opened, so the same
+     * statement again opens nothing new. Notifications are looked up by trade and by time. */
+    "CREATE TABLE reconciliations (id INTEGER PRIMARY KEY, provider TEXT NOT NULL,"
+    "  period_start INTEGER NOT NULL, period_end INTEGER NOT NULL, report TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL, created_by TEXT NOT NULL);"
+    "CREATE TABLE statement_trades (provider TEXT NOT NULL, trade_no TEXT NOT NULL,"
+    "  reconciliation_id INTEGER NOT NULL, PRIMARY KEY (provider, trade_no)) WITHOUT ROWID;"
+    "CREATE TABLE reconciliation_discrepancies (provider TEXT NOT NULL,"
+    "  trade_no TEXT NOT NULL, kind TEXT NOT NULL, order_id INTEGER, exception_id INTEGER,"
+    "  reconciliation_id INTEGER NOT NULL, created_at INTEGER NOT NULL,"
+    "  PRIMARY KEY (provider, trade_no, kind)) WITHOUT ROWID;"
+    "CREATE INDEX payment_notifications_trade"
+    "  ON payment_notifications(provider, transaction_id);"
+    "CREATE INDEX payment_notifications_received"
+    "  ON payment_notifications(provider, received_at);",
+
+    /* 9: buyer messages — stored templates per (event, medium, channel) over the built-in
+     * ones, each medium's sender settings (secrets included), and one message row per
+     * (outbox message, medium) with its rendered text and attempts; the messenger's position
+     * in the outbox is its dispatch_cursor row. */
+    "CREATE TABLE message_templates (event TEXT NOT NULL, medium TEXT NOT NULL,"
+    "  channel TEXT NOT NULL, subject TEXT, body TEXT NOT NULL, updated_at INTEGER NOT NULL,"
+    "  updated_by TEXT NOT NULL, PRIMARY KEY (event, medium, channel));"
+    "CREATE TABLE message_senders (medium TEXT PRIMARY KEY, config TEXT NOT NULL,"
+    "  updated_at INTEGER NOT NULL, updated_by TEXT NOT NULL);"
+    "CREATE TABLE messages ("
+    "  id INTEGER PRIMARY KEY, order_id INTEGER NOT NULL, outbox_id INTEGER NOT NULL,"
+    "  event TEXT NOT NULL, medium TEXT NOT NULL, recipient TEXT NOT NULL, subject TEXT,"
+    "  body TEXT NOT NULL, params TEXT NOT NULL, status TEXT NOT NULL DEFAULT 'pending',"
+    "  attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at INTEGER NOT NULL, last_error TEXT,"
+    "  created_at INTEGER NOT NULL, sent_at INTEGER, UNIQUE (outbox_id, medium));"
+    "CREATE INDEX messages_due ON messages(next_attempt_at) WHERE status = 'pending';"
+    "CREATE INDEX messages_order ON messages(order_id, medium, id);"
+    "CREATE INDEX messages_status ON messages(status, id);",
+
+    /* 10: invoices (发票) — a SKU's VAT rate (basis points; NULL: the merchant's default) and
+     * tax classification code; one counter row per number series (prefix and year), advanced
+     * in the transaction that stores the invoice, so a rollback takes the number back and
+     * numbers have no gaps; the invoices, at most one not void per order (the partial unique
+     * index: a second one is refused by the engine). */
+    "ALTER TABLE skus ADD COLUMN tax_rate_bp INTEGER;"
+    "ALTER TABLE skus ADD COLUMN tax_code TEXT;"
+    "CREATE TABLE invoice_counters (series TEXT PRIMARY KEY, last_no INTEGER NOT NULL);"
+    "CREATE TABLE invoices ("
+    "  id INTEGER PRIMARY KEY, invoice_no TEXT NOT NULL UNIQUE, order_id INTEGER NOT NULL,"
+    "  type TEXT NOT NULL, status TEXT NOT NULL, doc TEXT NOT NULL, replaces TEXT,"
+    "  created_at INTEGER NOT NULL, created_by TEXT NOT NULL, updated_at INTEGER NOT NULL,"
+    "  void_reason TEXT, voided_by TEXT);"
+    "CREATE UNIQUE INDEX invoices_active ON invoices(order_id) WHERE status <> 'void';"
+    "CREATE INDEX invoices_order ON invoices(order_id, id);",
+
+    /* 11: shipping — carriers' settings (coverage, rate card, tracking format) as JSON, each
+     * carrier's pool of tracking numbers (a number is handed out once: parcel_id is set when
+     * it is used), and parcels with what is in them, their packaging, measures and, once
+     * shipped, carrier, tracking number, zone and price. */
+    "CREATE TABLE carriers (code TEXT PRIMARY KEY, config TEXT NOT NULL,"
+    "  updated_at INTEGER NOT NULL, updated_by TEXT NOT NULL);"
+    "CREATE TABLE tracking_numbers (carrier TEXT NOT NULL, number TEXT NOT NULL,"
+    "  added_at INTEGER NOT NULL, parcel_id INTEGER, used_at INTEGER,"
+    "  PRIMARY KEY (carrier, number)) WITHOUT ROWID;"
+    "CREATE INDEX tracking_numbers_unused ON tracking_numbers(carrier, added_at, number)"
+    "  WHERE parcel_id IS NULL;"
+    "CREATE TABLE parcels (id INTEGER PRIMARY KEY, order_id INTEGER NOT NULL,"
+    "  status TEXT NOT NULL, packaging TEXT NOT NULL, items TEXT NOT NULL,"
+    "  weight_g INTEGER NOT NULL, length_mm INTEGER NOT NULL, width_mm INTEGER NOT NULL,"
+    "  height_mm INTEGER NOT NULL, carrier TEXT, tracking_no TEXT, zone TEXT, price_fen INTEGER,"
+    "  created_at INTEGER NOT NULL, created_by TEXT NOT NULL, shipped_at INTEGER);"
+    "CREATE INDEX parcels_order ON parcels(order_id, id);"
+    "CREATE UNIQUE INDEX parcels_tracking ON parcels(carrier, tracking_no)"
+    "  WHERE tracking_no IS NOT NULL;",
+
+    /* 12: sourcing — the merchant's allocation policy, and each order's latest allocation
+     * decision as compact JSON on the order's own row: every order has one, and a row of its
+     * own measured ~10k writer instructions an order. */
+    "CREATE TABLE allocation_policy (id INTEGER PRIMARY KEY CHECK (id = 1),"
+    "  config TEXT NOT NULL, updated_at INTEGER NOT NULL, updated_by TEXT NOT NULL);"
+    "ALTER TABLE orders ADD COLUMN allocation TEXT;",
+
+    /* 13: lots and picking — a SKU's stock at a warehouse may be kept by lot with an expiry
+     * day (then its lots sum to stock.on_hand; `ordo check` verifies it); waves of pick tasks
+     * whose lines say which order, lot and bin each unit comes from, in route order; scans
+     * answered once per scanner-given id, so a retried scan counts once. */
+    "CREATE TABLE stock_lots (warehouse TEXT NOT NULL, sku TEXT NOT NULL, lot TEXT NOT NULL,"
+    "  expires_on INTEGER NOT NULL, on_hand INTEGER NOT NULL CHECK (on_hand >= 0),"
+    "  updated_at INTEGER NOT NULL, PRIMARY KEY (warehouse, sku, lot)) WITHOUT ROWID;"
+    "CREATE INDEX stock_lots_expiry ON stock_lots(expires_on);"
+    "CREATE TABLE waves (id INTEGER PRIMARY KEY, warehouse TEXT NOT NULL, strategy TEXT NOT NULL,"
+    "  carrier TEXT, cutoff TEXT, distance_dm INTEGER NOT NULL, baseline_dm INTEGER NOT NULL,"
+    "  created_at INTEGER NOT NULL, created_by TEXT NOT NULL);"
+    "CREATE TABLE pick_tasks (id INTEGER PRIMARY KEY, wave_id INTEGER NOT NULL,"
+    "  zone TEXT NOT NULL, status TEXT NOT NULL DEFAULT 'open',"
+    "  picked INTEGER NOT NULL DEFAULT 0, confirmed INTEGER NOT NULL DEFAULT 0,"
+    "  distance_dm INTEGER NOT NULL, baseline_dm INTEGER NOT NULL);"
+    "CREATE INDEX pick_tasks_wave ON pick_tasks(wave_id);"
+    "CREATE TABLE pick_lines (task_id INTEGER NOT NULL, seq INTEGER NOT NULL,"
+    "  order_id INTEGER NOT NULL, line_no INTEGER NOT NULL, warehouse TEXT NOT NULL,"
+    "  sku TEXT NOT NULL, barcode TEXT, bin TEXT NOT NULL, lot TEXT NOT NULL,"
+    "  qty INTEGER NOT NULL CHECK (qty >= 0),"
+    "  picked INTEGER NOT NULL CHECK (picked >= 0 AND picked <= qty), slot INTEGER NOT NULL,"
+    "  PRIMARY KEY (task_id, seq)) WITHOUT ROWID;"
+    "CREATE INDEX pick_lines_order ON pick_lines(order_id);"
+    "CREATE INDEX pick_lines_lot ON pick_lines(warehouse, sku, lot) WHERE lot <> '';"
+    "CREATE TABLE pick_scans (task_id INTEGER NOT NULL, scan_id TEXT NOT NULL,"
+    "  response TEXT NOT NULL, PRIMARY KEY (task_id, scan_id)) WITHOUT ROWID;",
 };
 
 const int sqlite_migrations_count = sizeof sqlite_migrations / sizeof sqlite_migrations[0];

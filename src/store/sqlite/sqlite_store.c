@@ -12,9 +12,11 @@
 #include "core/order.h"
 #include "store/sqlite/checkpointer.h"
 #include "store/sqlite/schema.h"
+#include "store/sqlite/sqlite_internal.h"
 #include "store/sqlite/walbuf_vfs.h"
 #include "store/store.h"
 #include "util/log.h"
+#include "util/jsonw.h"
 #include "util/timefmt.h"
 
 enum {
@@ -101,15 +103,76 @@ enum {
     Q_DELIVERY_RESULT,
     Q_DELIVERIES_OF_HOOK,
     Q_DELIVERY_REDELIVER,
+    Q_LINES_DELETE,
+    Q_LINE_EDIT_APPEND,
+    Q_LINE_EDITS_OF_ORDER,
+    Q_PAYMENTS_OF_TRADE,
+    Q_PAYMENTS_RECEIVED,
+    Q_STATEMENT_TRADE_SEEN,
+    Q_STATEMENT_TRADE_ADD,
+    Q_DISCREPANCY_GET,
+    Q_DISCREPANCY_ADD,
+    Q_RECONCILIATION_INSERT,
+    Q_RECONCILIATION_GET,
+    Q_MSG_TEMPLATE_EXISTS,
+    Q_MSG_TEMPLATE_PUT,
+    Q_MSG_TEMPLATES,
+    Q_MSG_SENDER_GET,
+    Q_MSG_SENDER_PUT,
+    Q_MSG_CREATE,
+    Q_MSGS_DUE,
+    Q_MSG_RESULT,
+    Q_MSGS_OF_ORDER,
+    Q_MSGS_BY_STATUS,
+    Q_MSGS_ALL,
+    Q_MSG_GET,
+    Q_MSG_RESEND,
+    Q_ORDER_WAREHOUSES,
+    Q_SKU_TAX_SET,
+    Q_SKU_TAX_GET,
+    Q_INVOICE_NUMBER_NEXT,
+    Q_INVOICE_INSERT,
+    Q_INVOICE_GET_NO,
+    Q_INVOICE_GET_ACTIVE,
+    Q_INVOICE_SET_STATUS,
+    Q_CARRIER_PUT,
+    Q_CARRIER_GET,
+    Q_CARRIERS_ALL,
+    Q_TRACKING_ADD,
+    Q_TRACKING_NEXT,
+    Q_TRACKING_USE,
+    Q_TRACKING_AVAILABLE,
+    Q_PARCEL_INSERT,
+    Q_PARCEL_GET,
+    Q_PARCELS_OF_ORDER,
+    Q_PARCEL_SHIP,
+    Q_ALLOCATION_PUT,
+    Q_ALLOCATION_GET,
+    Q_ALLOCATION_POLICY_GET,
+    Q_ALLOCATION_POLICY_PUT,
+    Q_LOW_STOCK,
+    Q_SLOW_MOVERS,
     Q__COUNT
 };
 
 #define ORDER_COLS                                                                                 \
     "id, order_no, channel, external_id, status, created_at, updated_at, "                         \
     "coalesce(payment_expires_at, 0), splittable, province_code, content_hash, doc"
+#define PAYMENT_COLS                                                                               \
+    "coalesce(n.transaction_id, ''), n.order_id, coalesce(o.order_no, ''), n.trade_status, "       \
+    "n.outcome, n.amount_fen, n.received_at FROM payment_notifications n LEFT JOIN orders o ON "   \
+    "o.id = n.order_id"
 #define EXC_COLS                                                                                   \
     "e.id, o.order_no, e.code, e.severity, e.message, e.status, e.created_at, e.resolved_at, "     \
     "e.resolved_by, e.note"
+#define INVOICE_COLS                                                                               \
+    "i.invoice_no, o.order_no, i.type, i.status, i.replaces, i.created_at, i.created_by, "         \
+    "i.updated_at, i.void_reason, i.voided_by, i.doc FROM invoices i JOIN orders o ON "            \
+    "o.id = i.order_id"
+#define MSG_COLS                                                                                   \
+    "m.id, o.order_no, m.outbox_id, m.event, m.medium, m.recipient, m.subject, m.body, m.status, " \
+    "m.attempts, m.last_error, m.next_attempt_at, m.created_at, m.sent_at FROM messages m JOIN "   \
+    "orders o ON o.id = m.order_id"
 
 static const char *const sql_text[Q__COUNT] = {
     [Q_BEGIN] = "BEGIN IMMEDIATE",
@@ -163,7 +226,7 @@ static const char *const sql_text[Q__COUNT] = {
     [Q_RES_APPEND] = "INSERT INTO reservation_ledger (order_id, line_no, sku, warehouse, qty, "
                      "kind, cause, at) VALUES (?1,?2,?3,?4,?5,?6,?7,?8)",
     [Q_RES_OF_ORDER] = "SELECT order_id, line_no, sku, warehouse, sum(qty) FROM "
-                       "reservation_ledger WHERE order_id = ?1 GROUP BY line_no, warehouse "
+                       "reservation_ledger WHERE order_id = ?1 GROUP BY line_no, warehouse, sku "
                        "HAVING sum(qty) > 0 ORDER BY line_no, warehouse",
     /* Built at first use from the lifecycle (see holders_sql): no index on (sku, warehouse)
      * — it would dirty a random page per order line on every intake — so the search goes
@@ -171,8 +234,8 @@ static const char *const sql_text[Q__COUNT] = {
     [Q_RES_NEWEST] = NULL,
     [Q_ORDER_INSERT] = "INSERT INTO orders (order_no, channel, external_id, status, buyer_phone, "
                        "created_at, updated_at, payment_expires_at, splittable, province_code, "
-                       "content_hash, doc, placed_at, address_key, client_ip) VALUES "
-                       "(?1,?2,?3,?4,?5,?6,?6,?7,?8,?9,?10,?11,?12,?13,?14)",
+                       "content_hash, doc, placed_at, address_key, client_ip, allocation) "
+                       "VALUES (?1,?2,?3,?4,?5,?6,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15)",
     [Q_LINE_INSERT] = "INSERT INTO order_lines (order_id, line_no, sku, qty, unit_price_fen) "
                       "VALUES (?1,?2,?3,?4,?5)",
     [Q_ORDER_FIND_KEY] =
@@ -278,7 +341,7 @@ static const char *const sql_text[Q__COUNT] = {
         "d.webhook_id JOIN outbox o ON o.id = d.outbox_id WHERE d.status = 'pending' AND "
         "d.next_attempt_at <= ?1 AND NOT EXISTS (SELECT 1 FROM webhook_deliveries e WHERE "
         "e.webhook_id = d.webhook_id AND e.order_id IS d.order_id AND e.id < d.id AND "
-        "e.status = 'pending') ORDER BY d.id LIMIT ?2",
+        "e.status = 'pending') ORDER BY d.next_attempt_at, d.id LIMIT ?2",
     [Q_DELIVERY_RESULT] = "UPDATE webhook_deliveries SET status = ?2, attempts = attempts + 1, "
                           "last_status = ?3, last_error = ?4, next_attempt_at = ?5, "
                           "delivered_at = CASE WHEN ?2 = 'delivered' THEN ?6 END WHERE id = ?1",
@@ -290,6 +353,123 @@ static const char *const sql_text[Q__COUNT] = {
                              "next_attempt_at = ?3 WHERE webhook_id = ?1 AND id = ?2",
     [Q_EVAL_LATEST] = "SELECT at, ruleset_version, result FROM review_evaluations WHERE "
                       "order_id = ?1 ORDER BY id DESC LIMIT 1",
+    [Q_LINES_DELETE] = "DELETE FROM order_lines WHERE order_id = ?1",
+    [Q_LINE_EDIT_APPEND] =
+        "INSERT INTO order_line_edits (order_id, version, at, actor, reason, changes, before, "
+        "after, total_before, total_after, difference, settlement) VALUES "
+        "(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)",
+    [Q_LINE_EDITS_OF_ORDER] = "SELECT version, at, actor, reason, changes, before, after, "
+                              "total_before, total_after, difference, settlement FROM "
+                              "order_line_edits WHERE order_id = ?1 ORDER BY version",
+    [Q_PAYMENTS_OF_TRADE] = "SELECT " PAYMENT_COLS " WHERE n.provider = ?1 AND "
+                            "n.transaction_id = ?2 ORDER BY n.id LIMIT ?3",
+    [Q_PAYMENTS_RECEIVED] = "SELECT " PAYMENT_COLS " WHERE n.provider = ?1 AND "
+                            "n.received_at >= ?2 AND n.received_at < ?3 ORDER BY n.received_at",
+    [Q_STATEMENT_TRADE_SEEN] = "SELECT 1 FROM statement_trades WHERE provider = ?1 AND "
+                               "trade_no = ?2",
+    [Q_STATEMENT_TRADE_ADD] = "INSERT OR IGNORE INTO statement_trades (provider, trade_no, "
+                              "reconciliation_id) VALUES (?1, ?2, ?3)",
+    [Q_DISCREPANCY_GET] = "SELECT coalesce(exception_id, 0) FROM reconciliation_discrepancies "
+                          "WHERE provider = ?1 AND trade_no = ?2 AND kind = ?3",
+    [Q_DISCREPANCY_ADD] = "INSERT INTO reconciliation_discrepancies (provider, trade_no, kind, "
+                          "order_id, exception_id, reconciliation_id, created_at) VALUES (?1, ?2, "
+                          "?3, nullif(?4, 0), nullif(?5, 0), ?6, ?7)",
+    [Q_RECONCILIATION_INSERT] = "INSERT INTO reconciliations (provider, period_start, period_end, "
+                                "report, created_at, created_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    [Q_RECONCILIATION_GET] = "SELECT provider, report, created_at, created_by FROM "
+                             "reconciliations WHERE id = ?1",
+    [Q_MSG_TEMPLATE_EXISTS] = "SELECT 1 FROM message_templates WHERE event = ?1 AND medium = ?2 "
+                              "AND channel = ?3",
+    [Q_MSG_TEMPLATE_PUT] =
+        "INSERT INTO message_templates (event, medium, channel, subject, body, updated_at, "
+        "updated_by) VALUES (?1,?2,?3,?4,?5,?6,?7) ON CONFLICT (event, medium, channel) DO UPDATE "
+        "SET subject = excluded.subject, body = excluded.body, updated_at = excluded.updated_at, "
+        "updated_by = excluded.updated_by",
+    [Q_MSG_TEMPLATES] = "SELECT event, medium, channel, subject, body, updated_at, updated_by "
+                        "FROM message_templates ORDER BY event, medium, channel",
+    [Q_MSG_SENDER_GET] = "SELECT config FROM message_senders WHERE medium = ?1",
+    [Q_MSG_SENDER_PUT] = "INSERT INTO message_senders (medium, config, updated_at, updated_by) "
+                         "VALUES (?1,?2,?3,?4) ON CONFLICT (medium) DO UPDATE SET config = "
+                         "excluded.config, updated_at = excluded.updated_at, updated_by = "
+                         "excluded.updated_by",
+    [Q_MSG_CREATE] =
+        "INSERT INTO messages (order_id, outbox_id, event, medium, recipient, subject, "
+        "body, params, next_attempt_at, created_at) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,"
+        "?9,?9) ON CONFLICT (outbox_id, medium) DO NOTHING",
+    /* One per (order, medium) at a time: a later message waits for the earlier ones. */
+    [Q_MSGS_DUE] = "SELECT m.id, o.order_no, m.outbox_id, m.event, m.medium, m.recipient, "
+                   "m.subject, m.body, m.params, m.attempts FROM messages m JOIN orders o ON o.id "
+                   "= m.order_id WHERE m.status = 'pending' AND m.next_attempt_at <= ?1 AND NOT "
+                   "EXISTS (SELECT 1 FROM messages e WHERE e.order_id = m.order_id AND e.medium = "
+                   "m.medium AND e.id < m.id AND e.status = 'pending') ORDER BY m.id LIMIT ?2",
+    [Q_MSG_RESULT] = "UPDATE messages SET status = ?2, attempts = attempts + 1, last_error = ?3, "
+                     "next_attempt_at = ?4, sent_at = CASE WHEN ?2 = 'sent' THEN ?5 END "
+                     "WHERE id = ?1",
+    [Q_MSGS_OF_ORDER] = "SELECT " MSG_COLS " WHERE m.order_id = ?1 ORDER BY m.id LIMIT ?2",
+    [Q_MSGS_BY_STATUS] = "SELECT " MSG_COLS " WHERE m.status = ?1 ORDER BY m.id DESC LIMIT ?2",
+    [Q_MSGS_ALL] = "SELECT " MSG_COLS " ORDER BY m.id DESC LIMIT ?1",
+    [Q_MSG_GET] = "SELECT " MSG_COLS " WHERE m.id = ?1",
+    [Q_MSG_RESEND] = "UPDATE messages SET status = 'pending', next_attempt_at = ?2 WHERE id = ?1",
+    [Q_ORDER_WAREHOUSES] = "SELECT DISTINCT warehouse FROM reservation_ledger WHERE order_id = ?1 "
+                           "AND at <= ?2 ORDER BY warehouse",
+    [Q_SKU_TAX_SET] = "UPDATE skus SET tax_rate_bp = ?2, tax_code = ?3 WHERE sku = ?1",
+    [Q_SKU_TAX_GET] = "SELECT coalesce(tax_rate_bp, -1), coalesce(tax_code, '') FROM skus "
+                      "WHERE sku = ?1",
+    [Q_INVOICE_NUMBER_NEXT] = "INSERT INTO invoice_counters (series, last_no) VALUES (?1, 1) "
+                              "ON CONFLICT (series) DO UPDATE SET last_no = last_no + 1 "
+                              "RETURNING last_no",
+    [Q_INVOICE_INSERT] = "INSERT INTO invoices (invoice_no, order_id, type, status, doc, replaces, "
+                         "created_at, created_by, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, (SELECT "
+                         "invoice_no FROM invoices WHERE order_id = ?2 AND status = 'void' ORDER "
+                         "BY id DESC LIMIT 1), ?6, ?7, ?6)",
+    [Q_INVOICE_GET_NO] = "SELECT " INVOICE_COLS " WHERE i.invoice_no = ?1",
+    [Q_INVOICE_GET_ACTIVE] = "SELECT " INVOICE_COLS " WHERE i.order_id = ?1 AND i.status <> 'void'",
+    [Q_INVOICE_SET_STATUS] = "UPDATE invoices SET status = ?3, updated_at = ?4, voided_by = "
+                             "coalesce(?5, voided_by), void_reason = coalesce(?6, void_reason) "
+                             "WHERE invoice_no = ?1 AND status = ?2",
+#define PARCEL_COLS                                                                                \
+    "p.id, p.order_id, o.order_no, p.status, p.packaging, p.items, p.weight_g, p.length_mm, "      \
+    "p.width_mm, p.height_mm, p.carrier, p.tracking_no, p.zone, p.price_fen, p.created_at, "       \
+    "p.created_by, p.shipped_at FROM parcels p JOIN orders o ON o.id = p.order_id"
+    [Q_CARRIER_PUT] = "INSERT INTO carriers (code, config, updated_at, updated_by) "
+                      "VALUES (?1,?2,?3,?4) ON CONFLICT (code) DO UPDATE SET config = "
+                      "excluded.config, updated_at = excluded.updated_at, updated_by = "
+                      "excluded.updated_by",
+    [Q_CARRIER_GET] = "SELECT config FROM carriers WHERE code = ?1",
+    [Q_CARRIERS_ALL] = "SELECT code, config FROM carriers ORDER BY code",
+    [Q_TRACKING_ADD] = "INSERT INTO tracking_numbers (carrier, number, added_at) VALUES (?1,?2,?3)",
+    [Q_TRACKING_NEXT] = "SELECT number FROM tracking_numbers WHERE carrier = ?1 AND parcel_id IS "
+                        "NULL ORDER BY added_at, number LIMIT 1",
+    [Q_TRACKING_USE] = "UPDATE tracking_numbers SET parcel_id = ?3, used_at = ?4 WHERE carrier = "
+                       "?1 AND number = ?2 AND parcel_id IS NULL",
+    [Q_TRACKING_AVAILABLE] =
+        "SELECT count(*) FROM tracking_numbers WHERE carrier = ?1 AND parcel_id IS NULL",
+    [Q_PARCEL_INSERT] = "INSERT INTO parcels (order_id, status, packaging, items, weight_g, "
+                        "length_mm, width_mm, height_mm, created_at, created_by) "
+                        "VALUES (?1,'packed',?2,?3,?4,?5,?6,?7,?8,?9)",
+    [Q_PARCEL_GET] = "SELECT " PARCEL_COLS " WHERE p.id = ?1",
+    [Q_PARCELS_OF_ORDER] = "SELECT " PARCEL_COLS " WHERE p.order_id = ?1 ORDER BY p.id",
+    [Q_PARCEL_SHIP] = "UPDATE parcels SET status = 'shipped', carrier = ?2, tracking_no = ?3, "
+                      "zone = ?4, price_fen = ?5, shipped_at = ?6 WHERE id = ?1 AND status = "
+                      "'packed'",
+    [Q_ALLOCATION_PUT] = "UPDATE orders SET allocation = ?2 WHERE id = ?1",
+    [Q_ALLOCATION_GET] = "SELECT allocation FROM orders WHERE id = ?1",
+    [Q_ALLOCATION_POLICY_GET] = "SELECT config FROM allocation_policy WHERE id = ?1",
+    [Q_ALLOCATION_POLICY_PUT] =
+        "INSERT INTO allocation_policy (id, config, updated_at, updated_by) VALUES "
+        "(?1,?2,?3,?4) ON CONFLICT (id) DO UPDATE SET config = excluded.config, "
+        "updated_at = excluded.updated_at, updated_by = excluded.updated_by",
+    [Q_LOW_STOCK] = "SELECT s.warehouse, s.sku, coalesce(k.name, ''), s.on_hand, s.reserved, "
+                    "s.on_hand - s.reserved, s.safety_stock FROM stock s LEFT JOIN skus k ON "
+                    "k.sku = s.sku WHERE s.on_hand - s.reserved < s.safety_stock "
+                    "ORDER BY s.warehouse, s.sku",
+    [Q_SLOW_MOVERS] =
+        "SELECT st.sku, coalesce(k.name, ''), st.on_hand, ls.last_sold FROM (SELECT sku, "
+        "sum(on_hand) AS on_hand FROM stock GROUP BY sku) st LEFT JOIN skus k ON k.sku = st.sku "
+        "LEFT JOIN (SELECT l.sku, max(o.created_at) AS last_sold FROM order_lines l JOIN orders "
+        "o ON o.id = l.order_id WHERE o.status <> 'cancelled' GROUP BY l.sku) ls ON ls.sku = "
+        "st.sku WHERE st.on_hand > 0 AND (ls.last_sold IS NULL OR ls.last_sold < ?1) "
+        "ORDER BY coalesce(ls.last_sold, 0), st.sku",
 };
 
 typedef struct {
@@ -299,6 +479,7 @@ typedef struct {
     checkpointer_t *checkpointer; /* read-write connections only */
     int wal_fd;                   /* for sync(): the log, opened by us; -1 until defer_sync */
     char err[256];
+    sqlite3_stmt *extra[SQ_EXTRA_STMTS]; /* sq_extra_stmt's, for the engine's other files */
 } sq_t;
 
 static sq_t *SQ(store_t *s) {
@@ -345,27 +526,6 @@ static sqlite3_stmt *stmt(sq_t *s, int q) {
         s->stmts[q] = st;
     }
     return st;
-}
-
-static void done(sqlite3_stmt *st) {
-    sqlite3_reset(st);
-    sqlite3_clear_bindings(st);
-}
-
-static void bind_text(sqlite3_stmt *st, int i, const char *v) {
-    if (v)
-        sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
-    else
-        sqlite3_bind_null(st, i);
-}
-
-static const char *col_text(sqlite3_stmt *st, int i) {
-    const unsigned char *t = sqlite3_column_text(st, i);
-    return t ? (const char *)t : "";
-}
-
-static void copy_col(char *dst, size_t cap, sqlite3_stmt *st, int i) {
-    snprintf(dst, cap, "%s", col_text(st, i));
 }
 
 /* Runs a statement that returns no rows. STORE_CONFLICT on constraint failure. */
@@ -420,6 +580,8 @@ static void sq_close(store_t *base) {
     sq_t *s = SQ(base);
     for (int i = 0; i < Q__COUNT; i++)
         sqlite3_finalize(s->stmts[i]);
+    for (int i = 0; i < SQ_EXTRA_STMTS; i++)
+        sqlite3_finalize(s->extra[i]);
     checkpointer_detach(s->checkpointer);
     if (s->wal_fd >= 0)
         close(s->wal_fd);
@@ -652,6 +814,10 @@ static int guarded(sq_t *s, sqlite3_stmt *st) {
     return rc;
 }
 
+int sq_exec(store_t *base, sqlite3_stmt *st, bool guard) {
+    return guard ? guarded(SQ(base), st) : exec_step(SQ(base), st);
+}
+
 static int sq_stock_add_on_hand(store_t *base, const char *wh, const char *sku, int64_t delta,
                                 int64_t now) {
     sq_t *s = SQ(base);
@@ -778,6 +944,29 @@ static int sq_reservations_newest(store_t *base, const char *wh, const char *sku
 
 /* ---- orders ---- */
 
+/* An allocation decision as the JSON text kept on the order's row (caller frees). */
+static char *allocation_text(const allocation_rec_t *a) {
+    jsonw_t w;
+    jw_init(&w);
+    jw_obj_begin(&w);
+    jw_key(&w, "policy");
+    jw_str(&w, a->policy);
+    jw_key(&w, "outcome");
+    jw_str(&w, a->outcome);
+    jw_key(&w, "warehouses");
+    jw_str(&w, a->warehouses);
+    jw_key(&w, "candidates");
+    jw_raw_value(&w, a->candidates_json, strlen(a->candidates_json));
+    jw_key(&w, "cause");
+    jw_str(&w, a->cause);
+    jw_key(&w, "decided_by");
+    jw_str(&w, a->decided_by);
+    jw_key(&w, "decided_at");
+    jw_int(&w, a->at_ms);
+    jw_obj_end(&w);
+    return jw_take(&w, NULL);
+}
+
 static int sq_order_insert(store_t *base, order_rec_t *rec) {
     sq_t *s = SQ(base);
     sqlite3_stmt *st = stmt(s, Q_ORDER_INSERT);
@@ -806,6 +995,11 @@ static int sq_order_insert(store_t *base, order_rec_t *rec) {
     sqlite3_bind_int64(st, 12, rec->placed_at_ms);
     bind_text(st, 13, rec->address_key);
     bind_text(st, 14, rec->client_ip);
+    char *allocation = rec->allocation ? allocation_text(rec->allocation) : NULL;
+    if (allocation)
+        sqlite3_bind_text(st, 15, allocation, -1, free);
+    else
+        sqlite3_bind_null(st, 15);
     int rc = exec_step(s, st);
     if (rc == STORE_OK)
         rec->id = sqlite3_last_insert_rowid(s->db);
@@ -1124,7 +1318,10 @@ static int sq_outbox_append(store_t *base, const char *topic, int64_t order_id, 
     if (!st)
         return STORE_ERROR;
     bind_text(st, 1, topic);
-    sqlite3_bind_int64(st, 2, order_id);
+    if (order_id > 0)
+        sqlite3_bind_int64(st, 2, order_id);
+    else
+        sqlite3_bind_null(st, 2); /* a message about no order (stock.low) */
     bind_text(st, 3, payload);
     sqlite3_bind_int64(st, 4, now);
     return exec_step(s, st);
@@ -1519,12 +1716,13 @@ static int sq_evaluation_latest(store_t *base, int64_t order_id, json_t **out) {
 
 /* ---- payments ---- */
 
-static int sq_provider_get(store_t *base, const char *name, char **config_json) {
+/* A settings row's JSON text by its key (q selects the table). */
+static int config_get(store_t *base, int q, const char *key, char **config_json) {
     sq_t *s = SQ(base);
-    sqlite3_stmt *st = stmt(s, Q_PROVIDER_GET);
+    sqlite3_stmt *st = stmt(s, q);
     if (!st)
         return STORE_ERROR;
-    bind_text(st, 1, name);
+    bind_text(st, 1, key);
     int rc = sqlite3_step(st), out = STORE_OK;
     if (rc == SQLITE_ROW) {
         *config_json = strdup(col_text(st, 0));
@@ -1537,17 +1735,26 @@ static int sq_provider_get(store_t *base, const char *name, char **config_json) 
     return out;
 }
 
-static int sq_provider_put(store_t *base, const char *name, const char *config_json,
-                           const char *actor, int64_t now) {
+static int config_put(store_t *base, int q, const char *key, const char *config_json,
+                      const char *actor, int64_t now) {
     sq_t *s = SQ(base);
-    sqlite3_stmt *st = stmt(s, Q_PROVIDER_PUT);
+    sqlite3_stmt *st = stmt(s, q);
     if (!st)
         return STORE_ERROR;
-    bind_text(st, 1, name);
+    bind_text(st, 1, key);
     bind_text(st, 2, config_json);
     sqlite3_bind_int64(st, 3, now);
     bind_text(st, 4, actor);
     return exec_step(s, st);
+}
+
+static int sq_provider_get(store_t *base, const char *name, char **config_json) {
+    return config_get(base, Q_PROVIDER_GET, name, config_json);
+}
+
+static int sq_provider_put(store_t *base, const char *name, const char *config_json,
+                           const char *actor, int64_t now) {
+    return config_put(base, Q_PROVIDER_PUT, name, config_json, actor, now);
 }
 
 static int sq_notification_record(store_t *base, const char *provider, const char *notify_key,
@@ -1630,6 +1837,16 @@ static int json_rows(sq_t *s, int q, const char *text1, int64_t int1, int64_t in
     }
     *out = arr;
     return STORE_OK;
+}
+
+/* The single row a json_rows lookup found (rows is consumed): STORE_NOT_FOUND when none. */
+static int first_row(int rc, json_t *rows, json_t **out) {
+    if (rc == STORE_OK && json_array_size(rows) == 0)
+        rc = STORE_NOT_FOUND;
+    if (rc == STORE_OK)
+        *out = json_incref(json_array_get(rows, 0));
+    json_decref(rows);
+    return rc;
 }
 
 static json_t *webhook_row(sqlite3_stmt *st) {
@@ -1755,6 +1972,305 @@ static int sq_delivery_redeliver(store_t *base, const char *webhook_id, int64_t 
     return rc == STORE_CONFLICT ? STORE_NOT_FOUND : rc;
 }
 
+/* ---- reconciliation ---- */
+
+static void read_payment(sqlite3_stmt *st, payment_record_t *p) {
+    copy_col(p->transaction_id, sizeof p->transaction_id, st, 0);
+    p->order_id = sqlite3_column_int64(st, 1);
+    copy_col(p->order_no, sizeof p->order_no, st, 2);
+    copy_col(p->trade_status, sizeof p->trade_status, st, 3);
+    copy_col(p->outcome, sizeof p->outcome, st, 4);
+    p->amount_fen = sqlite3_column_int64(st, 5);
+    p->received_at_ms = sqlite3_column_int64(st, 6);
+}
+
+static int sq_payments_of_trade(store_t *base, const char *provider, const char *transaction_id,
+                                payment_record_t *out, int max, int *n) {
+    sq_t *s = SQ(base);
+    sqlite3_stmt *st = stmt(s, Q_PAYMENTS_OF_TRADE);
+    if (!st)
+        return STORE_ERROR;
+    bind_text(st, 1, provider);
+    bind_text(st, 2, transaction_id);
+    sqlite3_bind_int(st, 3, max);
+    int rc;
+    *n = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < max)
+        read_payment(st, &out[(*n)++]);
+    done(st);
+    return rc == SQLITE_DONE || rc == SQLITE_ROW ? STORE_OK : fail(s);
+}
+
+static int sq_payments_received(store_t *base, const char *provider, int64_t since, int64_t until,
+                                payment_record_t **out, int *n) {
+    sq_t *s = SQ(base);
+    sqlite3_stmt *st = stmt(s, Q_PAYMENTS_RECEIVED);
+    if (!st)
+        return STORE_ERROR;
+    bind_text(st, 1, provider);
+    sqlite3_bind_int64(st, 2, since);
+    sqlite3_bind_int64(st, 3, until);
+    payment_record_t *rows = NULL;
+    int count = 0, cap = 0, rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (count == cap) {
+            cap = cap ? cap * 2 : 64;
+            payment_record_t *more = realloc(rows, (size_t)cap * sizeof *rows);
+            if (!more)
+                break;
+            rows = more;
+        }
+        read_payment(st, &rows[count++]);
+    }
+    done(st);
+    if (rc != SQLITE_DONE) {
+        free(rows);
+        return rc == SQLITE_ROW ? STORE_ERROR : fail(s);
+    }
+    *out = rows;
+    *n = count;
+    return STORE_OK;
+}
+
+static int sq_statement_trade_seen(store_t *base, const char *provider, const char *trade_no,
+                                   bool *seen) {
+    sq_t *s = SQ(base);
+    sqlite3_stmt *st = stmt(s, Q_STATEMENT_TRADE_SEEN);
+    if (!st)
+        return STORE_ERROR;
+    bind_text(st, 1, provider);
+    bind_text(st, 2, trade_no);
+    int rc = sqlite3_step(st);
+    *seen = rc == SQLITE_ROW;
+    done(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : fail(s);
+}
+
+static int sq_statement_trade_add(store_t *base, const char *provider, const char *trade_no,
+                                  int64_t run_id) {
+    sq_t *s = SQ(base);
+    sqlite3_stmt *st = stmt(s, Q_STATEMENT_TRADE_ADD);
+    if (!st)
+        return STORE_ERROR;
+    bind_text(st, 1, provider);
+    bind_text(st, 2, trade_no);
+    sqlite3_bind_int64(st, 3, run_id);
+    return exec_step(s, st);
+}
+
+static int sq_discrepancy_get(store_t *base, const char *provider, const char *trade_no,
+                              const char *kind, int64_t *exception_id) {
+    sq_t *s = SQ(base);
+    sqlite3_stmt *st = stmt(s, Q_DISCREPANCY_GET);
+    if (!st)
+        return STORE_ERROR;
+    bind_text(st, 1, provider);
+    bind_text(st, 2, trade_no);
+    bind_text(st, 3, kind);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *exception_id = sqlite3_column_int64(st, 0);
+    done(st);
+    return rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_NOT_FOUND : fail(s);
+}
+
+static int sq_discrepancy_add(store_t *base, const char *provider, const char *trade_no,
+                              const char *kind, int64_t order_id, int64_t exception_id,
+                              int64_t run_id, int64_t now) {
+    sq_t *s = SQ(base);
+    sqlite3_stmt *st = stmt(s, Q_DISCREPANCY_ADD);
+    if (!st)
+        return STORE_ERROR;
+    bind_text(st, 1, provider);
+    bind_text(st, 2, trade_no);
+    bind_text(st, 3, kind);
+    sqlite3_bind_int64(st, 4, order_id);
+    sqlite3_bind_int64(st, 5, exception_id);
+    sqlite3_bind_int64(st, 6, run_id);
+    sqlite3_bind_int64(st, 7, now);
+    return exec_step(s, st);
+}
+
+static int sq_reconciliation_insert(store_t *base, const char *provider, int64_t start, int64_t end,
+                                    const char *report, const char *actor, int64_t now,
+                                    int64_t *id) {
+    sq_t *s = SQ(base);
+    sqlite3_stmt *st = stmt(s, Q_RECONCILIATION_INSERT);
+    if (!st)
+        return STORE_ERROR;
+    bind_text(st, 1, provider);
+    sqlite3_bind_int64(st, 2, start);
+    sqlite3_bind_int64(st, 3, end);
+    bind_text(st, 4, report);
+    sqlite3_bind_int64(st, 5, now);
+    bind_text(st, 6, actor);
+    int rc = exec_step(s, st);
+    if (rc == STORE_OK)
+        *id = sqlite3_last_insert_rowid(s->db);
+    return rc;
+}
+
+static int sq_reconciliation_get(store_t *base, int64_t id, json_t **out) {
+    sq_t *s = SQ(base);
+    sqlite3_stmt *st = stmt(s, Q_RECONCILIATION_GET);
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, id);
+    int rc = sqlite3_step(st), result = STORE_OK;
+    if (rc == SQLITE_ROW) {
+        json_t *report = json_or_null(st, 1);
+        if (!json_is_object(report)) {
+            json_decref(report);
+            report = json_object();
+        }
+        json_object_set_new(report, "id", json_integer(id));
+        json_object_set_new(report, "provider", json_string(col_text(st, 0)));
+        json_object_set_new(report, "created_at", time_or_null(st, 2));
+        json_object_set_new(report, "created_by", json_string(col_text(st, 3)));
+        *out = report;
+    } else {
+        result = rc == SQLITE_DONE ? STORE_NOT_FOUND : fail(s);
+    }
+    done(st);
+    return result;
+}
+
+/* ---- buyer messages ---- */
+
+static int sq_message_template_put(store_t *base, const char *event, const char *medium,
+                                   const char *channel, const char *subject, const char *body,
+                                   const char *actor, int64_t now, bool *created) {
+    sq_t *s = SQ(base);
+    sqlite3_stmt *st = stmt(s, Q_MSG_TEMPLATE_EXISTS);
+    if (!st)
+        return STORE_ERROR;
+    bind_text(st, 1, event);
+    bind_text(st, 2, medium);
+    bind_text(st, 3, channel);
+    int rc = sqlite3_step(st);
+    done(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return fail(s);
+    *created = rc == SQLITE_DONE;
+    if (!(st = stmt(s, Q_MSG_TEMPLATE_PUT)))
+        return STORE_ERROR;
+    bind_text(st, 1, event);
+    bind_text(st, 2, medium);
+    bind_text(st, 3, channel);
+    bind_text(st, 4, subject);
+    bind_text(st, 5, body);
+    sqlite3_bind_int64(st, 6, now);
+    bind_text(st, 7, actor);
+    return exec_step(s, st);
+}
+
+static json_t *template_row(sqlite3_stmt *st) {
+    return json_pack("{s:s, s:s, s:s, s:o, s:s, s:o, s:s}", "event", col_text(st, 0), "medium",
+                     col_text(st, 1), "channel", col_text(st, 2), "subject", text_or_null(st, 3),
+                     "body", col_text(st, 4), "updated_at", time_or_null(st, 5), "updated_by",
+                     col_text(st, 6));
+}
+
+static int sq_message_templates(store_t *base, json_t **out) {
+    return json_rows(SQ(base), Q_MSG_TEMPLATES, NULL, 0, 0, template_row, out);
+}
+
+static int sq_message_sender_get(store_t *base, const char *medium, char **config_json) {
+    return config_get(base, Q_MSG_SENDER_GET, medium, config_json);
+}
+
+static int sq_message_sender_put(store_t *base, const char *medium, const char *config_json,
+                                 const char *actor, int64_t now) {
+    return config_put(base, Q_MSG_SENDER_PUT, medium, config_json, actor, now);
+}
+
+static int sq_message_create(store_t *base, const message_rec_t *m) {
+    sq_t *s = SQ(base);
+    sqlite3_stmt *st = stmt(s, Q_MSG_CREATE);
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, m->order_id);
+    sqlite3_bind_int64(st, 2, m->outbox_id);
+    bind_text(st, 3, m->event);
+    bind_text(st, 4, m->medium);
+    bind_text(st, 5, m->recipient);
+    bind_text(st, 6, m->subject);
+    bind_text(st, 7, m->body);
+    bind_text(st, 8, m->params);
+    sqlite3_bind_int64(st, 9, m->now_ms);
+    return exec_step(s, st);
+}
+
+static json_t *message_due_row(sqlite3_stmt *st) {
+    return json_pack("{s:I, s:s, s:I, s:s, s:s, s:s, s:o, s:s, s:o, s:i}", "id",
+                     sqlite3_column_int64(st, 0), "order_no", col_text(st, 1), "outbox_id",
+                     sqlite3_column_int64(st, 2), "event", col_text(st, 3), "medium",
+                     col_text(st, 4), "recipient", col_text(st, 5), "subject", text_or_null(st, 6),
+                     "body", col_text(st, 7), "params", json_or_null(st, 8), "attempts",
+                     sqlite3_column_int(st, 9));
+}
+
+static int sq_messages_due(store_t *base, int64_t now, int limit, json_t **out) {
+    return json_rows(SQ(base), Q_MSGS_DUE, NULL, now, limit, message_due_row, out);
+}
+
+static int sq_message_result(store_t *base, int64_t id, const char *status, const char *error,
+                             int64_t next_ms, int64_t now) {
+    sq_t *s = SQ(base);
+    sqlite3_stmt *st = stmt(s, Q_MSG_RESULT);
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, id);
+    bind_text(st, 2, status);
+    bind_text(st, 3, error);
+    sqlite3_bind_int64(st, 4, next_ms);
+    sqlite3_bind_int64(st, 5, now);
+    return exec_step(s, st);
+}
+
+static json_t *message_row(sqlite3_stmt *st) {
+    return json_pack("{s:I, s:s, s:I, s:s, s:s, s:s, s:o, s:s, s:s, s:i, s:o, s:o, s:o, s:o}", "id",
+                     sqlite3_column_int64(st, 0), "order_no", col_text(st, 1), "event_id",
+                     sqlite3_column_int64(st, 2), "event", col_text(st, 3), "medium",
+                     col_text(st, 4), "recipient", col_text(st, 5), "subject", text_or_null(st, 6),
+                     "body", col_text(st, 7), "status", col_text(st, 8), "attempts",
+                     sqlite3_column_int(st, 9), "last_error", text_or_null(st, 10),
+                     "next_attempt_at",
+                     strcmp(col_text(st, 8), "pending") == 0 ? time_or_null(st, 11) : json_null(),
+                     "created_at", time_or_null(st, 12), "sent_at", time_or_null(st, 13));
+}
+
+static int sq_message_list(store_t *base, int64_t order_id, const char *status, int limit,
+                           json_t **out) {
+    if (order_id > 0)
+        return json_rows(SQ(base), Q_MSGS_OF_ORDER, NULL, order_id, limit, message_row, out);
+    if (status)
+        return json_rows(SQ(base), Q_MSGS_BY_STATUS, status, 0, limit, message_row, out);
+    return json_rows(SQ(base), Q_MSGS_ALL, NULL, limit, 0, message_row, out);
+}
+
+static int sq_message_get(store_t *base, int64_t id, json_t **out) {
+    json_t *rows = NULL;
+    int rc = json_rows(SQ(base), Q_MSG_GET, NULL, id, 0, message_row, &rows);
+    if (rc == STORE_OK && json_array_size(rows) == 0)
+        rc = STORE_NOT_FOUND;
+    else if (rc == STORE_OK)
+        *out = json_incref(json_array_get(rows, 0));
+    json_decref(rows);
+    return rc;
+}
+
+static int sq_message_resend(store_t *base, int64_t id, int64_t now) {
+    sq_t *s = SQ(base);
+    sqlite3_stmt *st = stmt(s, Q_MSG_RESEND);
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int64(st, 2, now);
+    int rc = guarded(s, st);
+    return rc == STORE_CONFLICT ? STORE_NOT_FOUND : rc;
+}
+
 static int sq_count_orders(store_t *base, int64_t *n) {
     sq_t *s = SQ(base);
     sqlite3_stmt *st = stmt(s, Q_COUNT_ORDERS);
@@ -1795,6 +2311,377 @@ static int sq_sync(store_t *base) {
         return STORE_OK;
     log_error("fdatasync of the WAL failed: %s", strerror(errno));
     return STORE_ERROR;
+}
+
+static int sq_order_lines_delete(store_t *base, int64_t order_id) {
+    sq_t *s = SQ(base);
+    sqlite3_stmt *st = stmt(s, Q_LINES_DELETE);
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, order_id);
+    return exec_step(s, st);
+}
+
+static int sq_line_edit_append(store_t *base, const line_edit_rec_t *e) {
+    sq_t *s = SQ(base);
+    sqlite3_stmt *st = stmt(s, Q_LINE_EDIT_APPEND);
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, e->order_id);
+    sqlite3_bind_int64(st, 2, e->version);
+    sqlite3_bind_int64(st, 3, e->at_ms);
+    bind_text(st, 4, e->actor);
+    bind_text(st, 5, e->reason);
+    bind_text(st, 6, e->changes_json);
+    bind_text(st, 7, e->before_json);
+    bind_text(st, 8, e->after_json);
+    sqlite3_bind_int64(st, 9, e->total_before_fen);
+    sqlite3_bind_int64(st, 10, e->total_after_fen);
+    sqlite3_bind_int64(st, 11, e->difference_fen);
+    bind_text(st, 12, e->settlement);
+    return exec_step(s, st);
+}
+
+static json_t *line_edit_row(sqlite3_stmt *st) {
+    return json_pack("{s:I, s:o, s:s, s:s, s:o, s:o, s:o, s:I, s:I, s:I, s:s}", "version",
+                     (json_int_t)sqlite3_column_int64(st, 0), "at", time_or_null(st, 1), "actor",
+                     col_text(st, 2), "reason", col_text(st, 3), "changes", json_or_null(st, 4),
+                     "before", json_or_null(st, 5), "after", json_or_null(st, 6), "total_before",
+                     (json_int_t)sqlite3_column_int64(st, 7), "total_after",
+                     (json_int_t)sqlite3_column_int64(st, 8), "difference",
+                     (json_int_t)sqlite3_column_int64(st, 9), "settlement", col_text(st, 10));
+}
+
+static int sq_line_edits_of_order(store_t *base, int64_t order_id, json_t **out) {
+    return json_rows(SQ(base), Q_LINE_EDITS_OF_ORDER, NULL, order_id, 0, line_edit_row, out);
+}
+
+static int sq_order_warehouses(store_t *base, int64_t order_id, int64_t at_ms, char (*out)[65],
+                               int max, int *n) {
+    sq_t *s = SQ(base);
+    sqlite3_stmt *st = stmt(s, Q_ORDER_WAREHOUSES);
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, order_id);
+    sqlite3_bind_int64(st, 2, at_ms);
+    int rc = SQLITE_DONE, count = 0;
+    while (count < max && (rc = sqlite3_step(st)) == SQLITE_ROW)
+        copy_col(out[count++], 65, st, 0);
+    if (count == max)
+        rc = SQLITE_DONE;
+    done(st);
+    if (rc != SQLITE_DONE)
+        return fail(s);
+    *n = count;
+    return STORE_OK;
+}
+
+/* ---- invoices ---- */
+
+static int sq_sku_tax_set(store_t *base, const char *sku, int32_t rate_bp, const char *tax_code) {
+    sq_t *s = SQ(base);
+    sqlite3_stmt *st = stmt(s, Q_SKU_TAX_SET);
+    if (!st)
+        return STORE_ERROR;
+    bind_text(st, 1, sku);
+    if (rate_bp >= 0)
+        sqlite3_bind_int(st, 2, rate_bp);
+    bind_text(st, 3, tax_code && *tax_code ? tax_code : NULL);
+    int rc = exec_step(s, st);
+    if (rc == STORE_OK && sqlite3_changes(s->db) == 0)
+        return STORE_NOT_FOUND;
+    return rc;
+}
+
+static int sq_sku_tax_get(store_t *base, const char *sku, int32_t *rate_bp, char tax_code[33]) {
+    sq_t *s = SQ(base);
+    sqlite3_stmt *st = stmt(s, Q_SKU_TAX_GET);
+    if (!st)
+        return STORE_ERROR;
+    bind_text(st, 1, sku);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *rate_bp = sqlite3_column_int(st, 0);
+        copy_col(tax_code, 33, st, 1);
+    }
+    done(st);
+    if (rc == SQLITE_DONE)
+        return STORE_NOT_FOUND;
+    return rc == SQLITE_ROW ? STORE_OK : fail(s);
+}
+
+static int sq_invoice_number_next(store_t *base, const char *series, int64_t *n) {
+    sq_t *s = SQ(base);
+    sqlite3_stmt *st = stmt(s, Q_INVOICE_NUMBER_NEXT);
+    if (!st)
+        return STORE_ERROR;
+    bind_text(st, 1, series);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *n = sqlite3_column_int64(st, 0);
+    /* RETURNING: the row is written only once the statement runs to its end. */
+    if (rc == SQLITE_ROW)
+        rc = sqlite3_step(st);
+    done(st);
+    return rc == SQLITE_DONE ? STORE_OK : fail(s);
+}
+
+static int sq_invoice_insert(store_t *base, const invoice_rec_t *r) {
+    sq_t *s = SQ(base);
+    sqlite3_stmt *st = stmt(s, Q_INVOICE_INSERT);
+    if (!st)
+        return STORE_ERROR;
+    bind_text(st, 1, r->invoice_no);
+    sqlite3_bind_int64(st, 2, r->order_id);
+    bind_text(st, 3, r->type);
+    bind_text(st, 4, r->status);
+    bind_text(st, 5, r->doc_json);
+    sqlite3_bind_int64(st, 6, r->now_ms);
+    bind_text(st, 7, r->actor);
+    return exec_step(s, st);
+}
+
+static json_t *invoice_row(sqlite3_stmt *st) {
+    json_t *doc = json_loads(col_text(st, 10), 0, NULL);
+    return json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:s, s:o, s:o, s:o, s:o}", "invoice_no",
+                     col_text(st, 0), "order_no", col_text(st, 1), "type", col_text(st, 2),
+                     "status", col_text(st, 3), "replaces", text_or_null(st, 4), "created_at",
+                     time_or_null(st, 5), "created_by", col_text(st, 6), "updated_at",
+                     time_or_null(st, 7), "void_reason", text_or_null(st, 8), "voided_by",
+                     text_or_null(st, 9), "doc", doc ? doc : json_null());
+}
+
+static int sq_invoice_get(store_t *base, const char *invoice_no, int64_t order_id, json_t **out) {
+    json_t *rows = NULL;
+    int rc = json_rows(SQ(base), invoice_no ? Q_INVOICE_GET_NO : Q_INVOICE_GET_ACTIVE, invoice_no,
+                       order_id, 0, invoice_row, &rows);
+    return first_row(rc, rows, out);
+}
+
+/* ---- shipping ---- */
+
+static int sq_carrier_put(store_t *base, const char *code, const char *config_json,
+                          const char *actor, int64_t now) {
+    return config_put(base, Q_CARRIER_PUT, code, config_json, actor, now);
+}
+
+static int sq_carrier_get(store_t *base, const char *code, char **config_json) {
+    return config_get(base, Q_CARRIER_GET, code, config_json);
+}
+
+static json_t *carrier_row(sqlite3_stmt *st) {
+    return json_pack("{s:s, s:s}", "code", col_text(st, 0), "config", col_text(st, 1));
+}
+
+static int sq_carriers_all(store_t *base, json_t **out) {
+    return json_rows(SQ(base), Q_CARRIERS_ALL, NULL, 0, 0, carrier_row, out);
+}
+
+static int sq_tracking_add(store_t *base, const char *carrier, const char *number, int64_t now) {
+    sq_t *s = SQ(base);
+    sqlite3_stmt *st = stmt(s, Q_TRACKING_ADD);
+    if (!st)
+        return STORE_ERROR;
+    bind_text(st, 1, carrier);
+    bind_text(st, 2, number);
+    sqlite3_bind_int64(st, 3, now);
+    return exec_step(s, st);
+}
+
+static int sq_tracking_take(store_t *base, const char *carrier, int64_t parcel_id, int64_t now,
+                            char out[48]) {
+    sq_t *s = SQ(base);
+    sqlite3_stmt *st = stmt(s, Q_TRACKING_NEXT);
+    if (!st)
+        return STORE_ERROR;
+    bind_text(st, 1, carrier);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        snprintf(out, 48, "%s", col_text(st, 0));
+    done(st);
+    if (rc == SQLITE_DONE)
+        return STORE_NOT_FOUND;
+    if (rc != SQLITE_ROW)
+        return fail(s);
+    if (!(st = stmt(s, Q_TRACKING_USE)))
+        return STORE_ERROR;
+    bind_text(st, 1, carrier);
+    bind_text(st, 2, out);
+    sqlite3_bind_int64(st, 3, parcel_id);
+    sqlite3_bind_int64(st, 4, now);
+    rc = exec_step(s, st);
+    return rc == STORE_OK && sqlite3_changes(s->db) != 1 ? STORE_CONFLICT : rc;
+}
+
+static int sq_tracking_available(store_t *base, const char *carrier, int64_t *n) {
+    sq_t *s = SQ(base);
+    sqlite3_stmt *st = stmt(s, Q_TRACKING_AVAILABLE);
+    if (!st)
+        return STORE_ERROR;
+    bind_text(st, 1, carrier);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *n = sqlite3_column_int64(st, 0);
+    done(st);
+    return rc == SQLITE_ROW ? STORE_OK : fail(s);
+}
+
+static int sq_parcel_insert(store_t *base, const parcel_rec_t *p, int64_t *id) {
+    sq_t *s = SQ(base);
+    sqlite3_stmt *st = stmt(s, Q_PARCEL_INSERT);
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, p->order_id);
+    bind_text(st, 2, p->packaging_json);
+    bind_text(st, 3, p->items_json);
+    sqlite3_bind_int64(st, 4, p->weight_g);
+    sqlite3_bind_int64(st, 5, p->length_mm);
+    sqlite3_bind_int64(st, 6, p->width_mm);
+    sqlite3_bind_int64(st, 7, p->height_mm);
+    sqlite3_bind_int64(st, 8, p->now_ms);
+    bind_text(st, 9, p->actor);
+    int rc = exec_step(s, st);
+    if (rc == STORE_OK)
+        *id = sqlite3_last_insert_rowid(s->db);
+    return rc;
+}
+
+static json_t *int_or_null(sqlite3_stmt *st, int i) {
+    return sqlite3_column_type(st, i) == SQLITE_NULL ? json_null()
+                                                     : json_integer(sqlite3_column_int64(st, i));
+}
+
+static json_t *parcel_row(sqlite3_stmt *st) {
+    return json_pack("{s:I, s:I, s:s, s:s, s:o, s:o, s:I, s:I, s:I, s:I, s:o, s:o, s:o, s:o, "
+                     "s:o, s:s, s:o}",
+                     "id", sqlite3_column_int64(st, 0), "order_id", sqlite3_column_int64(st, 1),
+                     "order_no", col_text(st, 2), "status", col_text(st, 3), "packaging",
+                     json_or_null(st, 4), "items", json_or_null(st, 5), "weight_g",
+                     sqlite3_column_int64(st, 6), "length_mm", sqlite3_column_int64(st, 7),
+                     "width_mm", sqlite3_column_int64(st, 8), "height_mm",
+                     sqlite3_column_int64(st, 9), "carrier", text_or_null(st, 10), "tracking_no",
+                     text_or_null(st, 11), "zone", text_or_null(st, 12), "price_fen",
+                     int_or_null(st, 13), "created_at", time_or_null(st, 14), "created_by",
+                     col_text(st, 15), "shipped_at", time_or_null(st, 16));
+}
+
+static int sq_parcel_get(store_t *base, int64_t id, json_t **out) {
+    json_t *rows = NULL;
+    int rc = json_rows(SQ(base), Q_PARCEL_GET, NULL, id, 0, parcel_row, &rows);
+    return first_row(rc, rows, out);
+}
+
+static int sq_invoice_set_status(store_t *base, const char *invoice_no, const char *from,
+                                 const char *to, const char *actor, const char *reason,
+                                 int64_t now) {
+    sq_t *s = SQ(base);
+    sqlite3_stmt *st = stmt(s, Q_INVOICE_SET_STATUS);
+    if (!st)
+        return STORE_ERROR;
+    bind_text(st, 1, invoice_no);
+    bind_text(st, 2, from);
+    bind_text(st, 3, to);
+    sqlite3_bind_int64(st, 4, now);
+    bind_text(st, 5, actor);
+    bind_text(st, 6, reason);
+    int rc = exec_step(s, st);
+    if (rc != STORE_OK || sqlite3_changes(s->db) > 0)
+        return rc;
+    bool found;
+    if (exists(s, Q_INVOICE_GET_NO, invoice_no, &found) != STORE_OK)
+        return STORE_ERROR;
+    return found ? STORE_CONFLICT : STORE_NOT_FOUND;
+}
+
+static int sq_parcels_of_order(store_t *base, int64_t order_id, json_t **out) {
+    return json_rows(SQ(base), Q_PARCELS_OF_ORDER, NULL, order_id, 0, parcel_row, out);
+}
+
+static int sq_parcel_ship(store_t *base, int64_t id, const char *carrier, const char *tracking_no,
+                          const char *zone, int64_t price_fen, int64_t now) {
+    sq_t *s = SQ(base);
+    sqlite3_stmt *st = stmt(s, Q_PARCEL_SHIP);
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, id);
+    bind_text(st, 2, carrier);
+    bind_text(st, 3, tracking_no);
+    bind_text(st, 4, zone);
+    sqlite3_bind_int64(st, 5, price_fen);
+    sqlite3_bind_int64(st, 6, now);
+    int rc = exec_step(s, st);
+    return rc == STORE_OK && sqlite3_changes(s->db) != 1 ? STORE_CONFLICT : rc;
+}
+
+/* ---- sourcing ---- */
+
+static int sq_allocation_put(store_t *base, int64_t order_id, const allocation_rec_t *a) {
+    sq_t *s = SQ(base);
+    sqlite3_stmt *st = stmt(s, Q_ALLOCATION_PUT);
+    char *text = allocation_text(a);
+    if (!st || !text) {
+        free(text);
+        return STORE_ERROR;
+    }
+    sqlite3_bind_int64(st, 1, order_id);
+    sqlite3_bind_text(st, 2, text, -1, free);
+    int rc = exec_step(s, st);
+    return rc == STORE_OK && sqlite3_changes(s->db) != 1 ? STORE_NOT_FOUND : rc;
+}
+
+static json_t *allocation_row(sqlite3_stmt *st) {
+    json_t *a = json_or_null(st, 0);
+    if (json_is_object(a)) {
+        json_t *at = json_object_get(a, "decided_at");
+        char buf[40];
+        if (json_is_integer(at))
+            json_object_set_new(
+                a, "decided_at",
+                json_string(rfc3339_format(json_integer_value(at), buf, sizeof buf)));
+    }
+    return a;
+}
+
+static int sq_allocation_get(store_t *base, int64_t order_id, json_t **out) {
+    json_t *rows = NULL;
+    int rc = json_rows(SQ(base), Q_ALLOCATION_GET, NULL, order_id, 0, allocation_row, &rows);
+    if (rc == STORE_OK && json_array_size(rows) == 1 && json_is_null(json_array_get(rows, 0))) {
+        json_decref(rows);
+        return STORE_NOT_FOUND; /* the order, with no decision (stored before sourcing) */
+    }
+    return first_row(rc, rows, out);
+}
+
+static int sq_allocation_policy_get(store_t *base, char **config_json) {
+    return config_get(base, Q_ALLOCATION_POLICY_GET, "1", config_json);
+}
+
+static int sq_allocation_policy_put(store_t *base, const char *config_json, const char *actor,
+                                    int64_t now) {
+    return config_put(base, Q_ALLOCATION_POLICY_PUT, "1", config_json, actor, now);
+}
+
+static json_t *low_stock_row(sqlite3_stmt *st) {
+    return json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:I}", "warehouse", col_text(st, 0), "sku",
+                     col_text(st, 1), "name", col_text(st, 2), "on_hand",
+                     (json_int_t)sqlite3_column_int64(st, 3), "reserved",
+                     (json_int_t)sqlite3_column_int64(st, 4), "available",
+                     (json_int_t)sqlite3_column_int64(st, 5), "safety_stock",
+                     (json_int_t)sqlite3_column_int64(st, 6));
+}
+
+static int sq_low_stock(store_t *base, json_t **out) {
+    return json_rows(SQ(base), Q_LOW_STOCK, NULL, 0, 0, low_stock_row, out);
+}
+
+static json_t *slow_mover_row(sqlite3_stmt *st) {
+    return json_pack("{s:s, s:s, s:I, s:o}", "sku", col_text(st, 0), "name", col_text(st, 1),
+                     "on_hand", (json_int_t)sqlite3_column_int64(st, 2), "last_sold_at",
+                     time_or_null(st, 3));
+}
+
+static int sq_slow_movers(store_t *base, int64_t since_ms, json_t **out) {
+    return json_rows(SQ(base), Q_SLOW_MOVERS, NULL, since_ms, 0, slow_mover_row, out);
 }
 
 static const store_vtable_t sqlite_vtable = {
@@ -1878,6 +2765,51 @@ static const store_vtable_t sqlite_vtable = {
     .delivery_result = sq_delivery_result,
     .deliveries_of_webhook = sq_deliveries_of_webhook,
     .delivery_redeliver = sq_delivery_redeliver,
+    .order_lines_delete = sq_order_lines_delete,
+    .line_edit_append = sq_line_edit_append,
+    .line_edits_of_order = sq_line_edits_of_order,
+    .payments_of_trade = sq_payments_of_trade,
+    .payments_received = sq_payments_received,
+    .statement_trade_seen = sq_statement_trade_seen,
+    .statement_trade_add = sq_statement_trade_add,
+    .discrepancy_get = sq_discrepancy_get,
+    .discrepancy_add = sq_discrepancy_add,
+    .reconciliation_insert = sq_reconciliation_insert,
+    .reconciliation_get = sq_reconciliation_get,
+    .message_template_put = sq_message_template_put,
+    .message_templates = sq_message_templates,
+    .message_sender_get = sq_message_sender_get,
+    .message_sender_put = sq_message_sender_put,
+    .message_create = sq_message_create,
+    .messages_due = sq_messages_due,
+    .message_result = sq_message_result,
+    .message_list = sq_message_list,
+    .message_get = sq_message_get,
+    .message_resend = sq_message_resend,
+    .order_warehouses = sq_order_warehouses,
+    .sku_tax_set = sq_sku_tax_set,
+    .sku_tax_get = sq_sku_tax_get,
+    .invoice_number_next = sq_invoice_number_next,
+    .invoice_insert = sq_invoice_insert,
+    .invoice_get = sq_invoice_get,
+    .invoice_set_status = sq_invoice_set_status,
+    .carrier_put = sq_carrier_put,
+    .carrier_get = sq_carrier_get,
+    .carriers_all = sq_carriers_all,
+    .tracking_add = sq_tracking_add,
+    .tracking_take = sq_tracking_take,
+    .tracking_available = sq_tracking_available,
+    .parcel_insert = sq_parcel_insert,
+    .parcel_get = sq_parcel_get,
+    .parcels_of_order = sq_parcels_of_order,
+    .parcel_ship = sq_parcel_ship,
+    .allocation_put = sq_allocation_put,
+    .allocation_get = sq_allocation_get,
+    .allocation_policy_get = sq_allocation_policy_get,
+    .allocation_policy_put = sq_allocation_policy_put,
+    .low_stock = sq_low_stock,
+    .slow_movers = sq_slow_movers,
+    .pick = &sqlite_pick_vtable,
 };
 
 static int exec_sql(sqlite3 *db, const char *sql, char *err, size_t err_len) {
@@ -1965,6 +2897,24 @@ static sqlite3 *open_db(const char *path, store_mode_t mode, char *err, size_t e
         return NULL;
     }
     return db;
+}
+
+sqlite3_stmt *sq_extra_stmt(store_t *base, int slot, const char *sql) {
+    sq_t *s = SQ(base);
+    if (!s->extra[slot] && sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+                                              &s->extra[slot], NULL) != SQLITE_OK) {
+        fail(s);
+        return NULL;
+    }
+    return s->extra[slot];
+}
+
+int sq_fail(store_t *base) {
+    return fail(SQ(base));
+}
+
+sqlite3 *sq_db(store_t *base) {
+    return SQ(base)->db;
 }
 
 store_t *store_open(const char *url, store_mode_t mode, char *err, size_t err_len) {

@@ -1,0 +1,53 @@
+#ifndef ORDO_STORE_SQLITE_INTERNAL_H
+#define ORDO_STORE_SQLITE_INTERNAL_H
+
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "store/store.h"
+
+/* What the SQLite engine's other files (sqlite_pick.c) share with sqlite_store.c. */
+
+/* Leaves a statement ready for its next use. */
+static inline void done(sqlite3_stmt *st) {
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+}
+
+/* Binds text (borrowed until the step), or NULL. */
+static inline void bind_text(sqlite3_stmt *st, int i, const char *v) {
+    if (v)
+        sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+/* A column as text, "" for NULL. */
+static inline const char *col_text(sqlite3_stmt *st, int i) {
+    const unsigned char *t = sqlite3_column_text(st, i);
+    return t ? (const char *)t : "";
+}
+
+static inline void copy_col(char *dst, size_t cap, sqlite3_stmt *st, int i) {
+    snprintf(dst, cap, "%s", col_text(st, i));
+}
+
+/* Runs a statement that returns no rows and leaves it ready: STORE_CONFLICT on a constraint
+ * failure and, when guarded, when it changed nothing. */
+int sq_exec(store_t *s, sqlite3_stmt *st, bool guarded);
+
+/* Statements beyond sqlite_store.c's own, prepared once per connection like them: slot is
+ * the caller's index (< SQ_EXTRA_STMTS), sql its fixed text. Returns it reset and unbound,
+ * or NULL (the error recorded for errmsg). */
+#define SQ_EXTRA_STMTS 48
+sqlite3_stmt *sq_extra_stmt(store_t *s, int slot, const char *sql);
+
+/* Records the connection's last error for errmsg; returns STORE_ERROR. */
+int sq_fail(store_t *s);
+
+sqlite3 *sq_db(store_t *s);
+
+extern const struct pick_store_vtable sqlite_pick_vtable;
+
+#endif
