@@ -38,7 +38,7 @@ struct http_server {
     size_t openapi_len;
     atomic_int active;     /* requests begun (headers read) and not yet completed */
     atomic_int processing; /* requests handed to the writer and not yet answered */
-    atomic_bool stopping;  /* set before quiescing: no new request may suspend after it */
+    atomic_bool stopping;  /* set first on stop: no new request may suspend after it */
     pthread_mutex_t mu;
     pthread_cond_t idle;
 };
@@ -237,8 +237,8 @@ static bool content_type_ok(struct MHD_Connection *conn) {
 
 static enum MHD_Result dispatch(http_server_t *srv, req_ctx_t *ctx, struct MHD_Connection *conn,
                                 const char *method, const char *url) {
-    /* Keep-alive connections outlive the listening socket: once stopping, answer them at once
-     * so nothing new is suspended behind the drain. */
+    /* Once stopping, every new request (on a new or a kept-alive connection) is answered at
+     * once, so nothing new is suspended behind the drain and balancers see /healthz fail. */
     if (atomic_load(&srv->stopping))
         return send_problem(conn, ORDO_E_SHUTTING_DOWN, "the server is stopping; retry", NULL);
     if (strncmp(url, "/v1/", 4) != 0 && strcmp(url, "/v1") != 0) {
@@ -509,10 +509,11 @@ http_server_t *http_start(app_t *app, const http_config_t *cfg, char *err, size_
 void http_stop(http_server_t *srv, int timeout_ms) {
     if (!srv)
         return;
+    /* The listening socket stays open through the drain, and what arrives is refused with a
+     * 503. MHD_quiesce_daemon() would close it sooner, but with a thread pool on epoll it
+     * races the workers removing the same descriptor, and libmicrohttpd 0.9.75 aborts the
+     * process when it loses (an unguarded MHD_PANIC on ENOENT). */
     atomic_store(&srv->stopping, true);
-    /* The pool's threads take the listening socket out of their epoll sets after this returns:
-     * closing it now races them (and libmicrohttpd aborts); it is closed after the stop. */
-    MHD_socket listen_fd = MHD_quiesce_daemon(srv->daemon);
     /* Live streams end now (after what they buffered): each is a request in flight until its
      * connection finishes, and receivers reconnect with Last-Event-ID elsewhere or later. */
     event_hub_close(srv->app->event_hub);
@@ -551,8 +552,6 @@ void http_stop(http_server_t *srv, int timeout_ms) {
     if (atomic_load(&srv->processing) > 0)
         log_warn("stopping with %d requests unanswered", atomic_load(&srv->processing));
     MHD_stop_daemon(srv->daemon);
-    if (listen_fd != MHD_INVALID_SOCKET)
-        close(listen_fd);
     event_hub_stop(srv->app->event_hub); /* every stream was released with its connection */
     srv->app->event_hub = NULL;
     pthread_mutex_destroy(&srv->mu);
