@@ -50,6 +50,8 @@ static const struct {
     /* Backordered lines of a split order go out later as further parcels. */
     {ORDER_PARTIALLY_SHIPPED, ORDER_EV_SHIP_PARTIAL, ORDER_PARTIALLY_SHIPPED},
     {ORDER_PARTIALLY_SHIPPED, ORDER_EV_SHIP, ORDER_SHIPPED},
+    /* ...after the backorder is restocked, they are picked like any order. */
+    {ORDER_PARTIALLY_SHIPPED, ORDER_EV_START_PICKING, ORDER_PICKING},
     {ORDER_SHIPPED, ORDER_EV_OUT_FOR_DELIVERY, ORDER_OUT_FOR_DELIVERY},
     {ORDER_SHIPPED, ORDER_EV_DELIVER, ORDER_DELIVERED},
     {ORDER_OUT_FOR_DELIVERY, ORDER_EV_DELIVER, ORDER_DELIVERED},

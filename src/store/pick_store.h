@@ -47,8 +47,10 @@ typedef struct {
     int64_t picked, confirmed, distance_dm, baseline_dm;
 } pick_task_t;
 
-/* One candidate holding for a wave: an approved order with nothing open against it (no
- * hold, no shortage) and a net reservation of qty units of its line at `warehouse`. */
+/* One candidate holding for a wave: an order with nothing open against it (no hold; no
+ * shortage unless it is splittable, which backorders) and qty units of its line reserved
+ * at `warehouse` that no pick line covers yet: an approved order's whole reservation, or a
+ * later order's restocked backorder or re-reserved short pick. */
 typedef struct {
     int64_t order_id;
     const char *order_no;
@@ -57,6 +59,7 @@ typedef struct {
     const char *sku;
     const char *warehouse;
     int64_t qty;
+    int status; /* order_status_t: approved, picking or partially_shipped */
 } wave_holding_t;
 
 typedef struct pick_store_vtable {

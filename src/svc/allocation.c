@@ -317,14 +317,15 @@ int alloc_replan(store_t *s, alloc_job_t *job, const char *cause, int64_t now, s
     return rc;
 }
 
-int alloc_flag_short(store_t *s, int64_t order_id, const char *message, int64_t now) {
+int alloc_flag_short(store_t *s, const order_rec_t *rec, const char *message, int64_t now) {
     int64_t open_id = 0;
-    int rc = s->vt->exception_find_open(s, order_id, "stock_short", &open_id);
+    int rc = s->vt->exception_find_open(s, rec->id, "stock_short", &open_id);
     if (rc != STORE_OK || open_id)
         return rc;
-    exception_rec_t e = {.order_id = order_id,
+    /* A splittable order's shortage is a backorder that restock settles on its own. */
+    exception_rec_t e = {.order_id = rec->id,
                          .code = "stock_short",
-                         .severity = "red",
+                         .severity = rec->splittable ? "yellow" : "red",
                          .message = message,
                          .at_ms = now};
     return s->vt->exception_open(s, &e, NULL);
@@ -520,7 +521,7 @@ int alloc_take_back(store_t *s, const char *warehouse, const char *sku, int64_t 
                          sku, warehouse, (long long)take);
             }
             if (rc == STORE_OK)
-                rc = alloc_flag_short(s, rec.id, msg, now);
+                rc = alloc_flag_short(s, &rec, msg, now);
             if (rc == STORE_OK)
                 rc = timeline_note(s, rec.id, rec.order_no, actor, "stock", msg, now);
             order_rec_clear(&rec);

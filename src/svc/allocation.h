@@ -114,7 +114,8 @@ int alloc_replan(store_t *s, alloc_job_t *job, const char *cause, int64_t now, s
 int alloc_mark_whole(store_t *s, order_rec_t *rec, const char *actor, const char *note,
                      int64_t now);
 
-/* Opens the order's stock_short exception unless one is open. */
-int alloc_flag_short(store_t *s, int64_t order_id, const char *message, int64_t now_ms);
+/* Opens the order's stock_short exception unless one is open: red when the order ships
+ * whole, yellow for a splittable order's backorder. */
+int alloc_flag_short(store_t *s, const order_rec_t *rec, const char *message, int64_t now_ms);
 
 #endif

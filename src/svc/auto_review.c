@@ -229,6 +229,8 @@ int auto_review_finish(store_t *s, app_t *app, const review_prep_t *prep, order_
     (void)actor; /* holds and moves made here are the rules' own */
     review_state_t *st = app->review;
     const rules_result_t *res = &st->result;
+    /* A splittable order short of stock is backordered, not held: what it holds ships. */
+    stock_short = stock_short && !in->splittable;
     /* Decided before the order row was written, unless the stock came up short since. */
     if ((!prep->decided || stock_short) && !evaluate(st, prep, in, stock_short))
         return STORE_ERROR;

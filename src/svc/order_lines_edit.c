@@ -300,7 +300,7 @@ static int settle_stock(store_t *s, lines_edit_op_t *p, edit_t *e) {
         char msg[160];
         snprintf(msg, sizeof msg, "%d of %d units could not be reserved after an edit of the lines",
                  missing, wanted);
-        rc = alloc_flag_short(s, e->rec.id, msg, p->op.now_ms);
+        rc = alloc_flag_short(s, &e->rec, msg, p->op.now_ms);
     } else {
         rc = alloc_mark_whole(s, &e->rec, p->op.actor,
                               "every unit reserved after an edit of the lines", p->op.now_ms);

@@ -337,8 +337,11 @@ static ordo_err_t place_run(store_t *s, svc_op_t *op) {
     if (short_units) {
         char msg[256];
         snprintf(msg, sizeof msg, "%d of %d units could not be reserved%s: %s", short_units, wanted,
-                 in->splittable ? "" : " (order ships whole)", detail);
-        if (open_exception(s, p, "stock_short", "red", msg) != STORE_OK)
+                 in->splittable ? " (backordered: what is reserved ships, the rest on restock)"
+                                : " (order ships whole)",
+                 detail);
+        /* A backorder needs nobody; an order that ships whole waits for a person's call. */
+        if (open_exception(s, p, "stock_short", in->splittable ? "yellow" : "red", msg) != STORE_OK)
             return ORDO_E_STORE;
         atomic_fetch_add(&op->app->stock_short_orders, 1);
     }

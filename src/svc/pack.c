@@ -53,11 +53,28 @@ static void count_packed(json_t *parcels, int64_t *packed_by_line) {
     }
 }
 
-/* The order's lines with what each still needs packed and its SKU's barcode and measures. */
+/* A splittable order's backordered units, per line: they are not in this parcel. */
+static int count_backordered(store_t *s, const order_rec_t *rec, int64_t *by_line) {
+    if (!rec->splittable)
+        return STORE_OK;
+    shortage_t sh[ORDO_ORDER_LINES_MAX];
+    int n = 0;
+    int rc = s->vt->shortages_of_order(s, rec->id, sh, ORDO_ORDER_LINES_MAX, &n);
+    for (int i = 0; i < n && rc == STORE_OK; i++)
+        if (sh[i].line_no >= 1 && sh[i].line_no <= ORDO_ORDER_LINES_MAX)
+            by_line[sh[i].line_no] += sh[i].missing;
+    return rc;
+}
+
+/* The order's lines with what each still needs packed (less its backorder) and its SKU's
+ * barcode and measures. */
 static int load_lines(store_t *s, const order_rec_t *rec, json_t *parcels, pack_line_t *lines,
                       int *n) {
     int64_t packed[ORDO_ORDER_LINES_MAX + 1] = {0};
     count_packed(parcels, packed);
+    int rc = count_backordered(s, rec, packed);
+    if (rc != STORE_OK)
+        return rc;
     *n = 0;
     size_t i;
     json_t *it;
@@ -72,7 +89,7 @@ static int load_lines(store_t *s, const order_rec_t *rec, json_t *parcels, pack_
         bool numbered = l->line >= 1 && l->line <= ORDO_ORDER_LINES_MAX;
         l->remaining = l->ordered - (numbered ? packed[l->line] : 0);
         json_t *sku = NULL;
-        int rc = s->vt->sku_get(s, l->sku, &sku);
+        rc = s->vt->sku_get(s, l->sku, &sku);
         if (rc == STORE_OK) {
             const char *barcode = json_string_value(json_object_get(sku, "barcode"));
             snprintf(l->barcode, sizeof l->barcode, "%s", barcode ? barcode : "");

@@ -393,7 +393,7 @@ static int resource_line(store_t *s, task_state_t *t, const pick_line_t *like,
                  "%lld units of %s backordered: no warehouse has them after a short pick at %s "
                  "(task %lld); they are reserved on restock",
                  (long long)still_short, like->sku, like->warehouse, (long long)t->task.id);
-        rc = alloc_flag_short(s, like->order_id, msg, now);
+        rc = alloc_flag_short(s, &rec, msg, now);
         if (rc == STORE_OK)
             rc = timeline_note(s, like->order_id, like->order_no, actor, "stock", msg, now);
     }

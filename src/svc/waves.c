@@ -27,6 +27,7 @@ typedef struct {
     char order_no[32];
     char carrier[CARRIER_MAX + 1]; /* "" when none */
     bool elsewhere;                /* holds units in another warehouse too */
+    order_status_t status;
     int n_lines, cap_lines;
     wave_line_t *lines;
 } wave_order_t;
@@ -67,6 +68,7 @@ static void collect_holding(void *ctx, const wave_holding_t *h) {
         o->id = h->order_id;
         snprintf(o->order_no, sizeof o->order_no, "%s", h->order_no);
         snprintf(o->carrier, sizeof o->carrier, "%s", h->carrier ? h->carrier : "");
+        o->status = (order_status_t)h->status;
     }
     if (strcmp(h->warehouse, hs->warehouse) != 0) {
         o->elsewhere = true;
@@ -305,17 +307,21 @@ static int flag_expiry_short(store_t *s, const wave_order_t *o, const pick_sourc
     return rc;
 }
 
+/* An approved order, or a partly shipped one whose backorder came in, goes to picking; one
+ * already picking (a short pick's units re-reserved) just gains lines. */
 static int start_picking(store_t *s, const wave_order_t *o, int64_t wave_id, const char *actor,
                          int64_t now) {
+    if (o->status == ORDER_PICKING)
+        return STORE_OK;
     order_status_t to;
-    bool legal = lifecycle_next(ORDER_APPROVED, ORDER_EV_START_PICKING, &to);
+    bool legal = lifecycle_next(o->status, ORDER_EV_START_PICKING, &to);
     if (!legal)
         return STORE_ERROR;
     int rc = s->vt->order_set_status(s, o->id, to, now);
     char reason[48];
     snprintf(reason, sizeof reason, "wave %lld", (long long)wave_id);
     if (rc == STORE_OK)
-        rc = timeline_transition(s, o->id, o->order_no, actor, ORDER_APPROVED, to, reason, now);
+        rc = timeline_transition(s, o->id, o->order_no, actor, o->status, to, reason, now);
     return rc;
 }
 

@@ -37,6 +37,8 @@ static void partial_shipment_path(void **state) {
     expect_move(ORDER_PACKED, ORDER_EV_SHIP_PARTIAL, ORDER_PARTIALLY_SHIPPED);
     expect_move(ORDER_PARTIALLY_SHIPPED, ORDER_EV_SHIP_PARTIAL, ORDER_PARTIALLY_SHIPPED);
     expect_move(ORDER_PARTIALLY_SHIPPED, ORDER_EV_SHIP, ORDER_SHIPPED);
+    /* a restocked backorder is picked again */
+    expect_move(ORDER_PARTIALLY_SHIPPED, ORDER_EV_START_PICKING, ORDER_PICKING);
 }
 
 static void cancel_allowed_only_before_goods_leave(void **state) {

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/lifecycle.h"
 #include "store/pick_store.h"
 #include "store/sqlite/sqlite_internal.h"
 
@@ -62,14 +63,23 @@ static const char *const sql_text[P__COUNT] = {
                         "WHERE l.on_hand > 0 AND l.expires_on <= ?1 AND (?2 IS NULL OR "
                         "l.warehouse = ?2) ORDER BY l.expires_on, l.warehouse, l.sku, l.lot "
                         "LIMIT ?3",
+    /* Units still to pick: the net reservation less what pick lines already cover and has
+     * not shipped. Only orders past approved have pick lines or shipments (a backordered
+     * line restocked, a short pick re-reserved), so approved orders skip the subqueries.
+     * A splittable order's shortages are backorders: it ships what it holds meanwhile. */
     [P_WAVE_HOLDINGS] =
         "SELECT o.id, o.order_no, json_extract(o.doc, '$.carrier'), r.line_no, r.sku, "
-        "r.warehouse, sum(r.qty) AS net FROM orders o JOIN reservation_ledger r ON "
-        "r.order_id = o.id WHERE o.status = 'approved' AND o.id IN (SELECT order_id FROM "
+        "r.warehouse, sum(r.qty) - CASE WHEN o.status = 'approved' THEN 0 ELSE "
+        "(SELECT coalesce(sum(p.qty), 0) FROM pick_lines p WHERE p.order_id = o.id AND "
+        "p.line_no = r.line_no AND p.warehouse = r.warehouse) + (SELECT coalesce(sum(c.qty), 0) "
+        "FROM reservation_ledger c WHERE c.order_id = o.id AND c.line_no = r.line_no AND "
+        "c.warehouse = r.warehouse AND c.kind = 'consume') END AS net, o.status "
+        "FROM orders o JOIN reservation_ledger r ON r.order_id = o.id WHERE o.status IN "
+        "('approved', 'picking', 'partially_shipped') AND o.id IN (SELECT order_id FROM "
         "reservation_ledger WHERE warehouse = ?1) AND NOT EXISTS (SELECT 1 FROM holds h WHERE "
-        "h.order_id = o.id AND h.status = 'open') AND NOT EXISTS (SELECT 1 FROM shortages x "
-        "WHERE x.order_id = o.id) GROUP BY o.id, r.line_no, r.sku, r.warehouse HAVING net > 0 "
-        "ORDER BY o.id, r.line_no",
+        "h.order_id = o.id AND h.status = 'open') AND (o.splittable OR NOT EXISTS (SELECT 1 "
+        "FROM shortages x WHERE x.order_id = o.id)) GROUP BY o.id, r.line_no, r.sku, "
+        "r.warehouse HAVING net > 0 ORDER BY o.id, r.line_no",
     [P_WAVE_INSERT] = "INSERT INTO waves (warehouse, strategy, carrier, cutoff, distance_dm, "
                       "baseline_dm, created_at, created_by) VALUES (?1,?2,?3,?4,0,0,?5,?6)",
     [P_WAVE_DISTANCE] = "UPDATE waves SET distance_dm = ?2, baseline_dm = ?3 WHERE id = ?1",
@@ -223,7 +233,8 @@ static int pk_wave_holdings(store_t *s, const char *wh,
                             .line_no = sqlite3_column_int(st, 3),
                             .sku = col_text(st, 4),
                             .warehouse = col_text(st, 5),
-                            .qty = sqlite3_column_int64(st, 6)};
+                            .qty = sqlite3_column_int64(st, 6),
+                            .status = order_status_from_name(col_text(st, 7))};
         fn(ctx, &h);
     }
     return end_rows(s, st, rc);
