@@ -1,6 +1,7 @@
-"""Backorders: a splittable order short of stock ships what there is and the rest follows on
-restock, through a second wave, pick, pack and shipment; a short pick backorders the same
-way; an order that ships whole waits for a person instead. Against a real server."""
+"""Orders from intake to shipped through each picking strategy, and backorders: a splittable
+order short of stock ships what there is and the rest follows on restock, through a second
+wave, pick, pack and shipment; a short pick backorders the same way; an order that ships
+whole waits for a person instead. Against a real server."""
 
 import itertools
 
@@ -34,9 +35,10 @@ class BackorderTest(ServerTestCase):
         self.srv.put_stock(wh, sku, on_hand, bin=bin_code)
         return sku
 
-    def wave(self, wh, expect=201):
-        status, _, data = self.srv.request("POST", "/v1/waves", {
-            "warehouse": wh, "strategy": "zone", "max_orders": 100})
+    def wave(self, wh, expect=201, strategy="zone", **kw):
+        body = {"warehouse": wh, "strategy": strategy, "max_orders": 100}
+        body.update(kw)
+        status, _, data = self.srv.request("POST", "/v1/waves", body)
         self.assertEqual(status, expect, data)
         return data
 
@@ -71,6 +73,32 @@ class BackorderTest(ServerTestCase):
         self.assertTrue(v["consistent"], v)
 
     # ---- tests ---------------------------------------------------------------------------
+
+    def test_every_strategy_from_intake_to_shipped(self):
+        for strategy, n_orders, items, kw in (
+                ("single", 2, lambda a, b: [(a, 1), (b, 2)], {}),
+                ("batch", 5, lambda a, b: [(a, 1), (b, 1)], {}),
+                ("wave", 3, lambda a, b: [(a, 2)], {"carrier": "ZTO", "cutoff": "16:00"}),
+                ("zone", 2, lambda a, b: [(a, 1), (b, 1)], {})):
+            with self.subTest(strategy=strategy):
+                wh = self.warehouse()
+                a = self.sku(wh, 20, "A-01-01-1")
+                b = self.sku(wh, 20, "A-03-02-1" if strategy == "batch" else "C-01-01-1")
+                lines = items(a, b)
+                nos = [self.srv.post_order(make_order(lines, address=ADDR_SHANGHAI))["order_no"]
+                       for _ in range(n_orders)]
+                wave = self.wave(wh, strategy=strategy, **kw)
+                self.assertEqual(sorted(wave["orders"]), sorted(nos))
+                self.pick_all(wave)
+                for no in nos:
+                    picks = self.srv.ok("GET", "/v1/orders/%s/picks" % q(no))
+                    self.assertTrue(picks["ready_to_pack"], picks)
+                    self.pack(no, lines)
+                    self.assertEqual(self.ship(no)["status"], "shipped")
+                total = {sku: n_orders * n for sku, n in lines}
+                for sku in (a, b):
+                    self.assertEqual(self.stock_at(wh, sku), (20 - total.get(sku, 0), 0))
+        self.consistent()
 
     def test_short_at_intake_ships_what_is_there_then_the_rest_on_restock(self):
         wh = self.warehouse()
