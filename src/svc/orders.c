@@ -335,7 +335,7 @@ static ordo_err_t place_run(store_t *s, svc_op_t *op) {
                                    in->lines[l].sku, job->short_qty[l]);
     }
     if (short_units) {
-        char msg[256];
+        char msg[320];
         snprintf(msg, sizeof msg, "%d of %d units could not be reserved%s: %s", short_units, wanted,
                  in->splittable ? " (backordered: what is reserved ships, the rest on restock)"
                                 : " (order ships whole)",
