@@ -9,6 +9,7 @@
 #include "svc/auto_review.h"
 #include "svc/carriers.h"
 #include "svc/catalog.h"
+#include "svc/exception_actions.h"
 #include "svc/exceptions.h"
 #include "svc/fields.h"
 #include "svc/invoices.h"
@@ -176,22 +177,79 @@ static svc_op_t *list_orders(http_req_t *q, svc_result_t *r) {
     return NULL;
 }
 
+/* A query value that must be one of words (NULL-terminated), or a field error. */
+static const char *query_word(http_req_t *q, const char *name, const char *const *words,
+                              const char *expected, svc_result_t *r) {
+    const char *v = http_query(q, name);
+    for (const char *const *w = words; v && *w; w++)
+        if (strcmp(*w, v) == 0)
+            return v;
+    if (v)
+        field_errors_add(svc_errors(r), name, "out_of_range", "%s must be %s", name, expected);
+    return NULL;
+}
+
 static svc_op_t *list_exceptions(http_req_t *q, svc_result_t *r) {
-    const char *status = http_query(q, "status");
-    if (status && strcmp(status, "all") == 0)
-        status = NULL;
-    else if (status && strcmp(status, "open") != 0 && strcmp(status, "resolved") != 0) {
-        field_errors_add(svc_errors(r), "status", "out_of_range",
-                         "status must be open, resolved or all");
+    exception_filter_t f = {.status = "open", .limit = ORDO_PAGE_DEFAULT};
+    field_errors_t *e = svc_errors(r);
+    static const char *const STATUSES[] = {"open", "resolved", "all", NULL};
+    if (http_query(q, "status"))
+        f.status = query_word(q, "status", STATUSES, "open, resolved or all", r);
+    if (f.status && strcmp(f.status, "all") == 0)
+        f.status = NULL;
+    static const char *const SEVERITIES[] = {"red", "yellow", NULL};
+    f.severity = query_word(q, "severity", SEVERITIES, "red or yellow", r);
+    static const char *const DECISIONS[] = {"none", "wait", "swap", "cancel", "split", NULL};
+    f.decision = query_word(q, "decision", DECISIONS, "none, wait, swap, cancel or split", r);
+    f.code = http_query(q, "code");
+    f.order_no = http_query(q, "order_no");
+    f.owner = http_query(q, "owner");
+    const char *limit = http_query(q, "limit");
+    if (limit) {
+        char *end;
+        long n = strtol(limit, &end, 10);
+        if (*end || n < 1 || n > ORDO_PAGE_MAX)
+            field_errors_add(e, "limit", "out_of_range", "limit must be 1..%d", ORDO_PAGE_MAX);
+        else
+            f.limit = (int)n;
+    }
+    const char *cursor = http_query(q, "cursor");
+    if (cursor) {
+        char *end;
+        long long id = strtoll(cursor, &end, 10);
+        if (*end || id < 1)
+            field_errors_add(e, "cursor", "invalid_cursor", "cursor is not one this API gave");
+        else
+            f.before_id = id;
+    }
+    if (e->count) {
         svc_fail(r, ORDO_E_VALIDATION, "invalid query parameters");
         return NULL;
     }
-    int limit = ORDO_PAGE_MAX;
-    const char *l = http_query(q, "limit");
-    if (l && atoi(l) > 0 && atoi(l) < limit)
-        limit = atoi(l);
-    exception_list(q->app, status, limit, r);
+    exception_list(q->app, &f, r);
     return NULL;
+}
+
+static svc_op_t *get_exception_summary(http_req_t *q, svc_result_t *r) {
+    exception_summary(q->app, r);
+    return NULL;
+}
+
+static svc_op_t *get_exception(http_req_t *q, svc_result_t *r) {
+    int64_t id = path_id(q, 0, "exception", r);
+    if (id)
+        exception_get(q->app, id, r);
+    return NULL;
+}
+
+static svc_op_t *assign_exception(http_req_t *q, svc_result_t *r) {
+    int64_t id = path_id(q, 0, "exception", r);
+    return id ? exception_assign_op(q->app, id, q->body, q->actor, r) : NULL;
+}
+
+static svc_op_t *post_exception_action(http_req_t *q, svc_result_t *r) {
+    int64_t id = path_id(q, 0, "exception", r);
+    return id ? exception_action_op(q->app, id, q->body, q->actor, r) : NULL;
 }
 
 static svc_op_t *resolve_exception(http_req_t *q, svc_result_t *r) {
@@ -633,6 +691,10 @@ const http_route_t http_routes[] = {
     {"GET", "/v1/review/rules", get_review_rules, false, NULL, ROUTE_JSON},
     {"PUT", "/v1/review/rules", put_review_rules, true, NULL, ROUTE_JSON},
     {"GET", "/v1/exceptions", list_exceptions, false, NULL, ROUTE_JSON},
+    {"GET", "/v1/exceptions/summary", get_exception_summary, false, NULL, ROUTE_JSON},
+    {"GET", "/v1/exceptions/{}", get_exception, false, NULL, ROUTE_JSON},
+    {"POST", "/v1/exceptions/{}/assign", assign_exception, true, NULL, ROUTE_JSON},
+    {"POST", "/v1/exceptions/{}/actions", post_exception_action, true, NULL, ROUTE_JSON},
     {"GET", "/v1/ledger/verify", verify_ledger, false, NULL, ROUTE_JSON},
     {"PUT", "/v1/payments/providers/{}", put_provider, true, NULL, ROUTE_JSON},
     {"GET", "/v1/payments/providers/{}", get_provider, false, NULL, ROUTE_JSON},

@@ -7,6 +7,7 @@
 
 #include "core/lifecycle.h"
 #include "core/reserve.h"
+#include "store/exception_pool_store.h"
 #include "store/pick_store.h"
 
 /* The storage interface. Every engine (SQLite now, PostgreSQL next) fills one vtable; the
@@ -272,6 +273,8 @@ typedef struct store_vtable {
      * original submission is still the same order), with the searchable columns. */
     int (*order_update_doc)(store_t *s, int64_t id, const char *doc_text, const char *buyer_phone,
                             int32_t province_code, const char *address_key, int64_t now_ms);
+    /* Whether the order may ship in parts: the column and the member of its stored form. */
+    int (*order_set_splittable)(store_t *s, int64_t id, bool splittable, int64_t now_ms);
     int (*order_last_no)(store_t *s, const char *prefix, char out[32]);
     /* Newest first. Returns an array of order_rec_t (caller frees each doc, then the array)
      * through *out and their count through *n. */
@@ -298,8 +301,6 @@ typedef struct store_vtable {
                              int64_t now_ms);
     int (*exception_get)(store_t *s, int64_t id, json_t **out);
     int (*exceptions_of_order)(store_t *s, int64_t order_id, json_t **out);
-    /* status: "open", "resolved" or NULL for all; newest first up to limit. */
-    int (*exception_list)(store_t *s, const char *status, int limit, json_t **out);
 
     int (*count_orders)(store_t *s, int64_t *n);
 
@@ -499,6 +500,8 @@ typedef struct store_vtable {
     int (*slow_movers)(store_t *s, int64_t since_ms, json_t **out);
     /* Lots, waves and pick tasks (store/pick_store.h). */
     const pick_store_vtable_t *pick;
+    /* Finding, assigning and working exceptions (store/exception_pool_store.h). */
+    const exception_pool_vtable_t *exception_pool;
 } store_vtable_t;
 
 struct store {

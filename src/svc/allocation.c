@@ -397,8 +397,7 @@ int alloc_mark_whole(store_t *s, order_rec_t *rec, const char *actor, const char
     return rc;
 }
 
-/* Tries to make one waiting order whole (or less short). */
-static int refill_order(store_t *s, int64_t order_id, const char *actor, int64_t now) {
+int alloc_refill_order(store_t *s, int64_t order_id, const char *actor, int64_t now) {
     alloc_job_t *job = calloc(1, sizeof *job);
     if (!job)
         return STORE_ERROR;
@@ -449,7 +448,7 @@ int alloc_refill(store_t *s, const sku_set_t *set, const char *actor, int64_t no
                 avail += rows[r].on_hand - rows[r].reserved;
             if (rc != STORE_OK || avail <= 0)
                 break;
-            rc = refill_order(s, waiting[i].order_id, actor, now);
+            rc = alloc_refill_order(s, waiting[i].order_id, actor, now);
         }
     }
     free(waiting);

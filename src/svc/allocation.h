@@ -95,6 +95,10 @@ int alloc_release_order(store_t *s, int64_t order_id, const char *cause, int64_t
  * closes the stock_short exception of every order that becomes whole. */
 int alloc_refill(store_t *s, const sku_set_t *set, const char *actor, int64_t now_ms);
 
+/* Tries to make one waiting order whole (or less short) from the stock available now, as a
+ * restock would; closes its stock_short exception if it becomes whole. */
+int alloc_refill_order(store_t *s, int64_t order_id, const char *actor, int64_t now_ms);
+
 /* Takes `excess` reserved units at (warehouse, sku) back from the newest orders holding them
  * (a non-splittable order gives back everything, since it ships whole or not at all); they
  * get stock_short exceptions. SKUs freed as a side effect are added to freed. */

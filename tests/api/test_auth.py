@@ -24,6 +24,10 @@ ENDPOINTS = [
     ("POST", "/v1/orders/{no}/cancel", {"reason": "x"}),
     ("GET", "/v1/exceptions?status=open", None),
     ("POST", "/v1/exceptions/1/resolve", {"note": "x"}),
+    ("GET", "/v1/exceptions/summary", None),
+    ("GET", "/v1/exceptions/1", None),
+    ("POST", "/v1/exceptions/1/assign", {"owner": "x"}),
+    ("POST", "/v1/exceptions/1/actions", {"action": "note", "note": "x"}),
     ("GET", "/v1/orders/99999999/events", None),
     ("GET", "/v1/nonexistent", None),
 ]

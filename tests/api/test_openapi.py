@@ -35,6 +35,10 @@ OPERATIONS = {
     ("/v1/orders/{order_no}/edits", "post"): {"200", "401", "404", "409", "422"},
     ("/v1/exceptions", "get"): {"200", "401"},
     ("/v1/exceptions/{id}/resolve", "post"): {"200", "401", "404", "409"},
+    ("/v1/exceptions/summary", "get"): {"200", "401"},
+    ("/v1/exceptions/{id}", "get"): {"200", "401", "404"},
+    ("/v1/exceptions/{id}/assign", "post"): {"200", "401", "404", "409", "422"},
+    ("/v1/exceptions/{id}/actions", "post"): {"200", "401", "404", "409", "422"},
     ("/v1/ledger/verify", "get"): {"200", "401"},
     ("/v1/orders/{order_no}/holds", "post"): {"201", "401", "404", "409", "422"},
     ("/v1/orders/{order_no}/holds/{hold_id}", "delete"): {"200", "401", "404", "409"},
@@ -118,7 +122,12 @@ SCHEMA_MEMBERS = {
     "StockRow": ["warehouse", "sku", "on_hand", "reserved", "available", "safety_stock", "bin"],
     "StockSummary": ["sku", "on_hand", "reserved", "available", "warehouses"],
     "Exception": ["id", "order_no", "code", "severity", "message", "status", "created_at",
-                  "resolved_at", "resolved_by", "note"],
+                  "resolved_at", "resolved_by", "note", "owner", "deadline", "decision",
+                  "order_status"],
+    "ExceptionDetail": ["actions", "to_refund"],
+    "ExceptionAction": ["action", "note", "until", "detail", "to_refund", "actor", "at"],
+    "ExceptionSummary": ["open", "red", "yellow", "unassigned", "overdue", "codes"],
+    "ExceptionPage": ["items", "next_cursor"],
     "Event": ["at", "actor", "type", "from", "to", "reason"],
     "OrderPage": ["items", "next_cursor"],
 }
@@ -471,11 +480,32 @@ class OpenApiServedTest(ServerTestCase):
             "POST", "/v1/orders/%s/cancel" % p["order_no"], {"reason": "again"}))
         self.conforms("/v1/orders/{order_no}/events", "GET",
                       s.request("GET", "/v1/orders/%s/events" % p["order_no"]))
-        pool = self.conforms("/v1/exceptions", "GET", s.request("GET", "/v1/exceptions?status=all"))
+        pool = self.conforms("/v1/exceptions", "GET",
+                             s.request("GET", "/v1/exceptions?status=all"))["items"]
         self.assertTrue(pool, "the full order raised exceptions")
+        self.conforms("/v1/exceptions", "GET", s.request("GET", "/v1/exceptions?severity=no"))
+        self.conforms("/v1/exceptions/summary", "GET", s.request("GET", "/v1/exceptions/summary"))
+        short = [e for e in pool if e["code"] == "stock_short"][0]["id"]
+        late = [e for e in pool if e["code"] == "delivery_date_past"][0]["id"]
+        one = "/v1/exceptions/%s" % short
+        self.conforms("/v1/exceptions/{id}", "GET", s.request("GET", one))
+        self.conforms("/v1/exceptions/{id}", "GET", s.request("GET", "/v1/exceptions/99999999"))
+        self.conforms("/v1/exceptions/{id}/assign", "POST", s.request(
+            "POST", one + "/assign", {"owner": "li", "deadline": "2099-01-01T00:00:00Z"}))
+        self.conforms("/v1/exceptions/{id}/assign", "POST", s.request(
+            "POST", one + "/assign", {"owner": ""}))
+        self.conforms("/v1/exceptions/{id}/actions", "POST", s.request(
+            "POST", one + "/actions", {"action": "wait", "until": "2099-01-01T00:00:00Z"}))
+        self.conforms("/v1/exceptions/{id}/actions", "POST", s.request(
+            "POST", one + "/actions", {"action": "swap", "line": 1, "sku": "NO-SUCH-OA"}))
+        self.conforms("/v1/exceptions/{id}/actions", "POST", s.request(
+            "POST", "/v1/exceptions/%s/actions" % late, {"action": "split"}))
+        self.conforms("/v1/exceptions/{id}", "GET", s.request("GET", one))
         path = "/v1/exceptions/%s/resolve" % pool[0]["id"]
         self.conforms("/v1/exceptions/{id}/resolve", "POST", s.request("POST", path, {"note": "n"}))
         self.conforms("/v1/exceptions/{id}/resolve", "POST", s.request("POST", path, {"note": "n"}))
+        self.conforms("/v1/exceptions/{id}/actions", "POST", s.request(
+            "POST", path.replace("/resolve", "/actions"), {"action": "note", "note": "late"}))
         self.conforms("/v1/exceptions", "GET", s.request("GET", "/v1/exceptions?status=resolved"))
         self.conforms("/v1/orders", "GET", s.request("GET", "/v1/orders", token=None))
         # Sourcing.

@@ -69,7 +69,7 @@ class PaymentTimeoutTest(ServerTestCase):
         self.assertEqual((st["on_hand"], st["reserved"], st["available"]), (10, 0, 10))
         exc = [e for e in c["exceptions"] if e["code"] == "payment_timeout"]
         self.assertEqual(len(exc), 1, c["exceptions"])
-        pool = self.srv.ok("GET", "/v1/exceptions?status=" + exc[0]["status"])
+        pool = self.srv.ok("GET", "/v1/exceptions?limit=500&status=" + exc[0]["status"])["items"]
         self.assertIn(exc[0]["id"], [p["id"] for p in pool])
         mine = [p for p in pool if p["id"] == exc[0]["id"]][0]
         self.assertEqual((mine["order_no"], mine["code"]), (o["order_no"], "payment_timeout"))

@@ -245,6 +245,22 @@ const char *const sqlite_migrations[] = {
     "CREATE INDEX pick_lines_lot ON pick_lines(warehouse, sku, lot) WHERE lot <> '';"
     "CREATE TABLE pick_scans (task_id INTEGER NOT NULL, scan_id TEXT NOT NULL,"
     "  response TEXT NOT NULL, PRIMARY KEY (task_id, scan_id)) WITHOUT ROWID;",
+
+    /* 14: the exception pool as a work queue — who owns an exception and by when, the latest
+     * decision taken on it (wait, swap, cancel, split), and every action people took (contact,
+     * note, assignment, decision, resolution) with who, when and, for a cancellation, the
+     * amount owed back to the buyer (to_refund_fen, picked up by refunds). The summary counts
+     * open exceptions by code and severity from the partial index. */
+    "ALTER TABLE exceptions ADD COLUMN owner TEXT;"
+    "ALTER TABLE exceptions ADD COLUMN deadline INTEGER;"
+    "ALTER TABLE exceptions ADD COLUMN decision TEXT;"
+    "CREATE INDEX exceptions_open_code ON exceptions(code, severity) WHERE status = 'open';"
+    "CREATE INDEX exceptions_owner ON exceptions(owner, id) WHERE owner IS NOT NULL;"
+    "CREATE TABLE exception_actions (id INTEGER PRIMARY KEY, exception_id INTEGER NOT NULL,"
+    "  order_id INTEGER NOT NULL, action TEXT NOT NULL, note TEXT NOT NULL, until INTEGER,"
+    "  detail TEXT, to_refund_fen INTEGER, actor TEXT NOT NULL, at INTEGER NOT NULL);"
+    "CREATE INDEX exception_actions_exception ON exception_actions(exception_id, id);"
+    "CREATE INDEX exception_actions_order ON exception_actions(order_id, id);",
 };
 
 const int sqlite_migrations_count = sizeof sqlite_migrations / sizeof sqlite_migrations[0];

@@ -7,7 +7,8 @@
 
 #include "store/store.h"
 
-/* What the SQLite engine's other files (sqlite_pick.c) share with sqlite_store.c. */
+/* What the SQLite engine's other files (sqlite_pick.c, sqlite_exception_pool.c) share with
+ * sqlite_store.c. */
 
 /* Leaves a statement ready for its next use. */
 static inline void done(sqlite3_stmt *st) {
@@ -40,7 +41,9 @@ int sq_exec(store_t *s, sqlite3_stmt *st, bool guarded);
 /* Statements beyond sqlite_store.c's own, prepared once per connection like them: slot is
  * the caller's index (< SQ_EXTRA_STMTS), sql its fixed text. Returns it reset and unbound,
  * or NULL (the error recorded for errmsg). */
-#define SQ_EXTRA_STMTS 48
+#define SQ_EXTRA_STMTS 64
+/* Each file's first slot: sqlite_pick.c counts from 0. */
+#define SQ_SLOTS_EXCEPTION_POOL 48
 sqlite3_stmt *sq_extra_stmt(store_t *s, int slot, const char *sql);
 
 /* Records the connection's last error for errmsg; returns STORE_ERROR. */
@@ -49,5 +52,6 @@ int sq_fail(store_t *s);
 sqlite3 *sq_db(store_t *s);
 
 extern const struct pick_store_vtable sqlite_pick_vtable;
+extern const struct exception_pool_vtable sqlite_exception_pool_vtable;
 
 #endif

@@ -54,6 +54,7 @@ enum {
     Q_ORDER_GET_NO,
     Q_ORDER_SET_STATUS,
     Q_ORDER_UPDATE_DOC,
+    Q_ORDER_SET_SPLITTABLE,
     Q_ORDER_LAST_NO,
     Q_ORDERS_EXPIRED,
     Q_SHORTAGE_UPSERT,
@@ -69,8 +70,6 @@ enum {
     Q_EXC_RESOLVE,
     Q_EXC_GET,
     Q_EXC_OF_ORDER,
-    Q_EXC_LIST_STATUS,
-    Q_EXC_LIST_ALL,
     Q_COUNT_ORDERS,
     Q_HOLD_OPEN,
     Q_HOLD_RELEASE,
@@ -247,6 +246,9 @@ static const char *const sql_text[Q__COUNT] = {
                            "WHERE id = ?1",
     [Q_ORDER_UPDATE_DOC] = "UPDATE orders SET doc = ?2, buyer_phone = ?3, province_code = ?4, "
                            "address_key = ?5, updated_at = ?6 WHERE id = ?1",
+    [Q_ORDER_SET_SPLITTABLE] = "UPDATE orders SET splittable = ?2, doc = json_set(doc, "
+                               "'$.splittable', json(CASE WHEN ?2 THEN 'true' ELSE 'false' END)), "
+                               "updated_at = ?3 WHERE id = ?1",
     [Q_ORDER_LAST_NO] =
         "SELECT order_no FROM orders WHERE order_no LIKE ?1 || '%' ORDER BY order_no DESC LIMIT 1",
     [Q_ORDERS_EXPIRED] = "SELECT id FROM orders WHERE status = 'pending_payment' AND "
@@ -276,10 +278,6 @@ static const char *const sql_text[Q__COUNT] = {
         "SELECT " EXC_COLS " FROM exceptions e JOIN orders o ON o.id = e.order_id WHERE e.id = ?1",
     [Q_EXC_OF_ORDER] = "SELECT " EXC_COLS " FROM exceptions e JOIN orders o ON o.id = "
                        "e.order_id WHERE e.order_id = ?1 ORDER BY e.id",
-    [Q_EXC_LIST_STATUS] = "SELECT " EXC_COLS " FROM exceptions e JOIN orders o ON o.id = "
-                          "e.order_id WHERE e.status = ?1 ORDER BY e.id DESC LIMIT ?2",
-    [Q_EXC_LIST_ALL] = "SELECT " EXC_COLS " FROM exceptions e JOIN orders o ON o.id = "
-                       "e.order_id ORDER BY e.id DESC LIMIT ?2",
     [Q_COUNT_ORDERS] = "SELECT count(*) FROM orders",
     [Q_HOLD_OPEN] =
         "INSERT INTO holds (order_id, reason, rule_id, message, detail, owner, deadline, "
@@ -1103,6 +1101,17 @@ static int sq_order_update_doc(store_t *base, int64_t id, const char *doc_text,
     return guarded(s, st);
 }
 
+static int sq_order_set_splittable(store_t *base, int64_t id, bool splittable, int64_t now) {
+    sq_t *s = SQ(base);
+    sqlite3_stmt *st = stmt(s, Q_ORDER_SET_SPLITTABLE);
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int(st, 2, splittable);
+    sqlite3_bind_int64(st, 3, now);
+    return guarded(s, st);
+}
+
 static int sq_order_last_no(store_t *base, const char *prefix, char out[32]) {
     sq_t *s = SQ(base);
     sqlite3_stmt *st = stmt(s, Q_ORDER_LAST_NO);
@@ -1415,17 +1424,6 @@ static int sq_exceptions_of_order(store_t *base, int64_t order_id, json_t **out)
     if (!st)
         return STORE_ERROR;
     sqlite3_bind_int64(st, 1, order_id);
-    return exception_rows(s, st, out);
-}
-
-static int sq_exception_list(store_t *base, const char *status, int limit, json_t **out) {
-    sq_t *s = SQ(base);
-    sqlite3_stmt *st = stmt(s, status ? Q_EXC_LIST_STATUS : Q_EXC_LIST_ALL);
-    if (!st)
-        return STORE_ERROR;
-    if (status)
-        bind_text(st, 1, status);
-    sqlite3_bind_int(st, 2, limit);
     return exception_rows(s, st, out);
 }
 
@@ -2719,6 +2717,7 @@ static const store_vtable_t sqlite_vtable = {
     .order_get = sq_order_get,
     .order_set_status = sq_order_set_status,
     .order_update_doc = sq_order_update_doc,
+    .order_set_splittable = sq_order_set_splittable,
     .order_last_no = sq_order_last_no,
     .order_list = sq_order_list,
     .orders_payment_expired = sq_orders_payment_expired,
@@ -2734,7 +2733,6 @@ static const store_vtable_t sqlite_vtable = {
     .exception_resolve = sq_exception_resolve,
     .exception_get = sq_exception_get,
     .exceptions_of_order = sq_exceptions_of_order,
-    .exception_list = sq_exception_list,
     .count_orders = sq_count_orders,
     .hold_open = sq_hold_open,
     .hold_release = sq_hold_release,
@@ -2810,6 +2808,7 @@ static const store_vtable_t sqlite_vtable = {
     .low_stock = sq_low_stock,
     .slow_movers = sq_slow_movers,
     .pick = &sqlite_pick_vtable,
+    .exception_pool = &sqlite_exception_pool_vtable,
 };
 
 static int exec_sql(sqlite3 *db, const char *sql, char *err, size_t err_len) {
