@@ -369,8 +369,9 @@ static int release_stock_holds(store_t *s, order_rec_t *rec, const char *note, i
     int rc = s->vt->holds_release_auto(s, rec->id, "stock_reserved", "rules", note, now, &released);
     if (rc != STORE_OK || released == 0)
         return rc;
-    rc = timeline_note(s, rec->id, rec->order_no, "rules", "hold",
-                       "stock hold released: every unit is reserved", now);
+    char text[192];
+    snprintf(text, sizeof text, "stock hold released: %s", note);
+    rc = timeline_note(s, rec->id, rec->order_no, "rules", "hold", text, now);
     if (rc == STORE_OK)
         rc = s->vt->holds_open_count(s, rec->id, &open);
     order_status_t to;
@@ -419,6 +420,9 @@ int alloc_refill_order(store_t *s, int64_t order_id, const char *actor, int64_t 
         if (rc == STORE_OK && still_short == 0)
             rc = alloc_mark_whole(s, &rec, actor, "stock reserved after restock", now);
     }
+    /* An order made splittable while short is a backorder now: nothing holds it for stock. */
+    if (rc == STORE_OK && rec.splittable && job->n_lines > 0 && lifecycle_holds_stock(rec.status))
+        rc = release_stock_holds(s, &rec, "the order ships in parts; the rest is backordered", now);
     order_rec_clear(&rec);
     job_free_skus(job);
     free(job);

@@ -519,6 +519,10 @@ class ShortOrderDecisionTest(PoolCase):
         got = self.srv.get_order(o["order_no"])
         self.assertTrue(got["splittable"])
         self.assertEqual(got["items"][0]["reserved_qty"], 5)
+        self.assertIn("stock_short", [h["reason"] for h in o["holds"]])
+        self.assertNotIn("stock_short", [h["reason"] for h in got["holds"]
+                                         if h["status"] == "open"],
+                         "a backorder does not hold the order")
         self.assertEqual(self.srv.stock(sku)["reserved"], 5)
         self.assertTrue([t for t in self.timeline(o["order_no"]) if "decision split" in t])
         self.assertProblem(self.act(exc["id"], "split"), 409, "conflict")
