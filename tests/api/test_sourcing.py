@@ -330,6 +330,29 @@ class RateCardSourcingTest(ServerTestCase):
         finally:
             self.srv.ok("PUT", "/v1/allocation/policy", {"policy": "cheapest"})
 
+    def test_previews_while_the_rate_card_changes_use_one_card_each(self):
+        # Previews plan on HTTP threads while PUTs replace the cards: each plan prices both
+        # warehouses by one card (GZ ¥9 and SH ¥13, or GZ ¥17 and SH ¥13), never a mix.
+        import concurrent.futures
+        self.put_card(700, expect=(200, 201))
+        order = make_order([(self.sku, 1)], address=ADDR_NANNING)
+
+        def previews():
+            seen = []
+            for _ in range(25):
+                p = self.srv.ok("POST", "/v1/allocation/preview", order, expect=(200,))
+                costs = {c["warehouse"]: c["cost_fen"] for c in p["candidates"]}
+                seen.append((costs["R-GZ"], costs["R-SH"], p["warehouses"][0]))
+            return seen
+
+        with concurrent.futures.ThreadPoolExecutor(4) as pool:
+            futures = [pool.submit(previews) for _ in range(4)]
+            for i in range(20):
+                self.put_card(1500 if i % 2 == 0 else 700)
+            seen = [x for f in futures for x in f.result()]
+        self.assertTrue(set(seen) <= {(900, 1300, "R-GZ"), (1700, 1300, "R-SH")}, set(seen))
+        self.assertEqual(self.preview()["warehouses"], ["R-GZ"])  # the last card: 700
+
     def test_with_no_carrier_to_the_buyer_nothing_is_reserved(self):
         sku = unique_sku("RC")
         self.srv.put_sku(sku, weight_g=500)
