@@ -97,8 +97,8 @@ int sourcing_zone(int32_t km) {
     return km <= 500 ? 2 : km <= 1000 ? 3 : 4;
 }
 
-bool sourcing_quote_by_zone(void *ctx, const sourcing_parcel_t *parcel, sourcing_quote_t *q) {
-    (void)ctx;
+/* Static, so that measure() can have it inlined: it runs for every warehouse of every order. */
+static bool quote_by_zone(const sourcing_parcel_t *parcel, sourcing_quote_t *q) {
     static const int64_t first_fen[SOURCING_ZONES] = {800, 1000, 1200, 1500, 2000};
     static const int64_t next_kg_fen[SOURCING_ZONES] = {200, 400, 600, 800, 1200};
     static const int32_t days[SOURCING_ZONES] = {1, 2, 2, 3, 5};
@@ -110,6 +110,11 @@ bool sourcing_quote_by_zone(void *ctx, const sourcing_parcel_t *parcel, sourcing
     q->days = days[zone - 1];
     q->carrier[0] = q->carrier_zone[0] = '\0';
     return true;
+}
+
+bool sourcing_quote_by_zone(void *ctx, const sourcing_parcel_t *parcel, sourcing_quote_t *q) {
+    (void)ctx;
+    return quote_by_zone(parcel, q);
 }
 
 void sourcing_parcel_estimate(const pack_item_t *items, int n, sourcing_request_t *req) {
@@ -148,7 +153,7 @@ static void measure(const sourcing_request_t *req, int w, const int64_t *need,
     q.days = 0;
     q.carrier[0] = '\0';
     const sourcing_estimator_t *est = req->estimator;
-    c->ships = est ? est->quote(est->ctx, parcel, &q) : sourcing_quote_by_zone(NULL, parcel, &q);
+    c->ships = est ? est->quote(est->ctx, parcel, &q) : quote_by_zone(parcel, &q);
     if (c->ships && q.carrier[0]) {
         memcpy(c->carrier, q.carrier, sizeof c->carrier);
         memcpy(c->carrier_zone, q.carrier_zone, sizeof c->carrier_zone);

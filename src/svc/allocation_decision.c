@@ -13,10 +13,10 @@
 #include "util/timefmt.h"
 
 /* Each candidate is stored as [code, km, zone, cost_fen, days, fills, late, below_safety,
- * missing, score (weighted: per mille), chosen, ships, carrier, carrier_zone], in rank order
- * (the last two "" for the zone defaults; decisions stored before them have 12 members). The reason
- * and the notes in words are derived from these when read: every order writes a decision, few are
- * read. */
+ * missing, score (weighted: per mille), chosen, ships, carrier, carrier_zone], in rank order;
+ * the last two only when a carrier's quote priced it (not for the zone defaults, nor in
+ * decisions stored before carriers priced any). The reason and the notes in words are derived
+ * from these when read: every order writes a decision, few are read. */
 static char *put_int(char *p, int64_t v) {
     char digits[24];
     int n = 0;
@@ -77,10 +77,13 @@ static char *candidates_text(const alloc_job_t *job) {
                             c->ships};
         for (size_t k = 0; k < sizeof values / sizeof values[0]; k++)
             p = put_int(p, values[k]);
-        p = put_string(p, c->carrier);
-        *p++ = ',';
-        p = put_string(p, c->carrier_zone);
-        *p++ = ']';
+        if (c->carrier[0]) {
+            p = put_string(p, c->carrier);
+            *p++ = ',';
+            p = put_string(p, c->carrier_zone);
+            *p++ = ',';
+        }
+        p[-1] = ']';
     }
     *p++ = ']';
     *p = '\0';
