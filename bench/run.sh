@@ -375,7 +375,7 @@ if ! skipped allocation; then
     if [[ ! -f $LIB ]]; then
         fail "no $LIB beside the binary (build with make); allocation benchmark skipped"
     elif ! "$CC" -std=c17 -D_GNU_SOURCE -O2 -I"$ROOT/src" -o "$TMP/sourcing_bench" \
-        "$BENCH_DIR/sourcing_bench.c" "$LIB" -lm; then
+        "$BENCH_DIR/sourcing_bench.c" "$LIB" $(pkg-config --libs jansson) -lm; then
         fail "could not compile bench/sourcing_bench.c"
     elif "$TMP/sourcing_bench" "$ALLOCATION_N" >"$TMP/allocation.txt" 2>&1; then
         while IFS= read -r line; do note "$line"; done <"$TMP/allocation.txt"

@@ -23,20 +23,16 @@ int carrier_policy_from_name(const char *name) {
     return -1;
 }
 
-/* The region of a province: the first digit of its code is already the region (1 华北,
- * 2 东北, 3 华东, 5 西南, 6 西北) except for 4, which holds 华中 (41–43) and 华南 (44–46). */
-static int region_of(int province) {
-    if (province >= 44 && province <= 46)
-        return 10;
-    return province / 10;
-}
-
-ship_zone_t ship_zone_between(int from, int to) {
+ship_zone_t ship_zone_between(int from, int to, int32_t km) {
     if (from == to)
         return ZONE_LOCAL;
-    if (to == 54 || to == 65) /* 西藏, 新疆: every carrier prices them apart */
+    if (to == 54 || to == 65) /* 西藏, 新疆 */
         return ZONE_REMOTE;
-    return region_of(from) == region_of(to) ? ZONE_REGIONAL : ZONE_NATIONAL;
+    if (km <= 0)
+        return ZONE_NATIONAL;
+    if (km > SHIP_ZONE_REMOTE_KM)
+        return ZONE_REMOTE;
+    return km <= SHIP_ZONE_REGIONAL_KM ? ZONE_REGIONAL : ZONE_NATIONAL;
 }
 
 /* ---- settings ---- */
@@ -321,7 +317,7 @@ static void fill(carrier_choice_t *out, const carrier_t *c, int index,
 
 carrier_choice_t carrier_choose(const carrier_t *carriers, int n, const carrier_request_t *req) {
     carrier_choice_t out = {.index = -1};
-    out.zone = ship_zone_between(req->from_province, req->to_province);
+    out.zone = ship_zone_between(req->from_province, req->to_province, req->km);
     const char *named = req->required;
     out.why = "required";
     if (!named) {

@@ -11,15 +11,35 @@
 /* Carriers as data: coverage, rate card, promised days, quality score and tracking-number
  * format, parsed from the settings stored for each carrier. Pure: no I/O. */
 
-/* How far a parcel travels, from the shipping warehouse's province to the buyer's. A simple
- * rule of our own until a distance table replaces it: the same province is local, provinces
- * of the same region (华北, 东北, 华东, 华中, 华南, 西南, 西北) are regional, Xinjiang and
- * Tibet from elsewhere are remote, anything else national. */
+/* How far a parcel travels, from the shipping warehouse's province to the buyer's, by the
+ * km between their capitals in sourcing's distance table (data/distance/, the one table both
+ * sourcing and shipping use; the caller looks the km up, so this stays pure):
+ *
+ *   local     the same province;
+ *   remote    into Xinjiang or Tibet from elsewhere (every carrier prices them apart: long
+ *             line-hauls, thin networks), or farther than SHIP_ZONE_REMOTE_KM;
+ *   regional  up to SHIP_ZONE_REGIONAL_KM;
+ *   national  anything else, and any pair the table does not know (a province missing from
+ *             it, such as Hong Kong, Macao or Taiwan, or no table at all): the middle price,
+ *             neither the discount of a near zone nor the refusal a carrier without a remote
+ *             rate would give.
+ *
+ * The table holds great-circle km; roads run about a quarter longer. 800 km (~1,000 km of
+ * road) is what an express network covers overnight by truck: the ring of neighbouring
+ * provinces (广东 → 广西 503 km, 上海 → 江苏 270, 北京 → 辽宁 627), the rate cards' 省际 /
+ * 区域 band. Beyond 2,500 km (~3,100 km of road) parcels cross the country corner to corner
+ * (广东 → 黑龙江 2,791 km, 黑龙江 → 云南 3,136) and take the slowest, dearest band, as the
+ * far western provinces do. Between the two is 全国. */
 typedef enum { ZONE_LOCAL, ZONE_REGIONAL, ZONE_NATIONAL, ZONE_REMOTE, ZONE__COUNT } ship_zone_t;
 
+#define SHIP_ZONE_REGIONAL_KM 800
+#define SHIP_ZONE_REMOTE_KM 2500
+
 const char *ship_zone_name(ship_zone_t z);
-/* Provinces by the first two digits of their division code (11 Beijing … 82 Macao). */
-ship_zone_t ship_zone_between(int from_province, int to_province);
+/* Provinces by the first two digits of their division code (11 Beijing … 82 Macao); km as
+ * sourcing_km gives it between them: 0 within a province, < 0 unknown (0 between two
+ * provinces is unknown too: no two capitals are 0 km apart). */
+ship_zone_t ship_zone_between(int from_province, int to_province, int32_t km);
 
 #define CARRIER_CODE_MAX 16
 #define CARRIER_NAME_MAX 64
@@ -75,6 +95,7 @@ int carrier_policy_from_name(const char *name); /* -1 when unknown */
 
 typedef struct {
     int from_province, to_province;
+    int32_t km; /* between the provinces' capitals (sourcing_km); < 0 unknown */
     int64_t weight_g, length_mm, width_mm, height_mm;
     const char *channel;  /* may be NULL */
     const char *required; /* the order's or the caller's carrier code, or NULL */

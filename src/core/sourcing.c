@@ -97,38 +97,68 @@ int sourcing_zone(int32_t km) {
     return km <= 500 ? 2 : km <= 1000 ? 3 : 4;
 }
 
-bool sourcing_quote_by_zone(void *ctx, int32_t from_province, int32_t to_province, int zone,
-                            int32_t units, sourcing_quote_t *q) {
-    (void)ctx;
-    (void)from_province;
-    (void)to_province;
+/* Static, so that measure() can have it inlined: it runs for every warehouse of every order. */
+static bool quote_by_zone(const sourcing_parcel_t *parcel, sourcing_quote_t *q) {
     static const int64_t first_fen[SOURCING_ZONES] = {800, 1000, 1200, 1500, 2000};
     static const int64_t next_kg_fen[SOURCING_ZONES] = {200, 400, 600, 800, 1200};
     static const int32_t days[SOURCING_ZONES] = {1, 2, 2, 3, 5};
+    int zone = parcel->zone;
     assert(zone >= 1 && zone <= SOURCING_ZONES);
-    int64_t grams = (int64_t)(units > 0 ? units : 1) * 500;
+    int64_t grams = (int64_t)(parcel->units > 0 ? parcel->units : 1) * 500;
     int64_t extra_kg = (grams - 1000 + 999) / 1000;
     q->cost_fen = first_fen[zone - 1] + (extra_kg > 0 ? extra_kg : 0) * next_kg_fen[zone - 1];
     q->days = days[zone - 1];
+    q->carrier[0] = q->carrier_zone[0] = '\0';
     return true;
+}
+
+bool sourcing_quote_by_zone(void *ctx, const sourcing_parcel_t *parcel, sourcing_quote_t *q) {
+    (void)ctx;
+    return quote_by_zone(parcel, q);
+}
+
+void sourcing_parcel_estimate(const pack_item_t *items, int n, sourcing_request_t *req) {
+    int64_t weight = 0;
+    bool sides_known = n > 0;
+    for (int i = 0; i < n; i++) {
+        weight += (items[i].weight_g > 0 ? items[i].weight_g : 500) * items[i].qty;
+        sides_known &= items[i].length_mm > 0 && items[i].width_mm > 0 && items[i].height_mm > 0;
+    }
+    req->weight_g = weight;
+    req->length_mm = req->width_mm = req->height_mm = 0;
+    if (sides_known) {
+        packaging_t box = packaging_choose(items, n);
+        req->length_mm = box.length_mm;
+        req->width_mm = box.width_mm;
+        req->height_mm = box.height_mm;
+    }
 }
 
 /* ---- measuring ---- */
 
-static void measure(const sourcing_request_t *req, int w, const int64_t *need, int32_t units,
-                    sourcing_candidate_t *c) {
+/* parcel: the order's, the same for every warehouse but where it leaves from. */
+static void measure(const sourcing_request_t *req, int w, const int64_t *need,
+                    sourcing_parcel_t *parcel, sourcing_candidate_t *c) {
     const reserve_request_t *b = &req->base;
     const reserve_warehouse_t *wh = &b->warehouses[w];
     memset(c, 0, sizeof *c);
     c->warehouse = w;
     c->km = sourcing_km(req->distances, wh->province_code, b->buyer_province_code);
     c->zone = sourcing_zone(c->km);
-    sourcing_quote_t q = {0};
+    parcel->from_code = wh->province_code;
+    parcel->km = c->km;
+    parcel->zone = c->zone;
+    sourcing_quote_t q;
+    q.cost_fen = 0;
+    q.days = 0;
+    q.carrier[0] = '\0';
     const sourcing_estimator_t *est = req->estimator;
-    c->ships =
-        est ? est->quote(est->ctx, wh->province_code, b->buyer_province_code, c->zone, units, &q)
-            : sourcing_quote_by_zone(NULL, wh->province_code, b->buyer_province_code, c->zone,
-                                     units, &q);
+    c->ships = est ? est->quote(est->ctx, parcel, &q) : quote_by_zone(parcel, &q);
+    if (c->ships && q.carrier[0]) {
+        memcpy(c->carrier, q.carrier, sizeof c->carrier);
+        memcpy(c->carrier_zone, q.carrier_zone, sizeof c->carrier_zone);
+        c->carrier[sizeof c->carrier - 1] = c->carrier_zone[sizeof c->carrier_zone - 1] = '\0';
+    }
     c->cost_fen = q.cost_fen;
     c->days = q.days;
     c->late = req->days_until_requested >= 0 && q.days > req->days_until_requested;
@@ -318,8 +348,14 @@ int sourcing_plan(const sourcing_request_t *req, reserve_alloc_t *out, int32_t *
         units += b->line_qty[l];
     }
     d->n_candidates = b->n_warehouses;
+    sourcing_parcel_t parcel = {.to_code = b->buyer_province_code,
+                                .units = units,
+                                .weight_g = req->weight_g,
+                                .length_mm = req->length_mm,
+                                .width_mm = req->width_mm,
+                                .height_mm = req->height_mm};
     for (int w = 0; w < b->n_warehouses; w++)
-        measure(req, w, need, units, &d->candidates[w]);
+        measure(req, w, need, &parcel, &d->candidates[w]);
     if (req->policy->kind == SOURCING_WEIGHTED)
         weighted_scores(req, d->candidates, b->n_warehouses);
     else
@@ -356,6 +392,10 @@ const char *sourcing_candidate_note(const sourcing_candidate_t *c, char *buf, si
         n += (size_t)snprintf(buf + n, len - n, "%d km (zone %d)", c->km, c->zone);
     if (n < len && !c->ships)
         n += (size_t)snprintf(buf + n, len - n, "; no carrier ships from there");
+    else if (n < len && c->carrier[0])
+        n += (size_t)snprintf(buf + n, len - n, ", ¥%s by %s (%s), %d day%s",
+                              money_format_yuan(yuan, sizeof yuan, c->cost_fen), c->carrier,
+                              c->carrier_zone, c->days, c->days == 1 ? "" : "s");
     else if (n < len)
         n += (size_t)snprintf(buf + n, len - n, ", est. ¥%s, %d day%s",
                               money_format_yuan(yuan, sizeof yuan, c->cost_fen), c->days,
@@ -389,6 +429,18 @@ static const char *measure_words(sourcing_kind_t k) {
     return "the best by weighted score";
 }
 
+/* "; ZTO quotes ¥8.00, 2 days (regional)" for a candidate priced by a carrier, else "". */
+static void quote_words(const sourcing_candidate_t *c, char *buf, size_t len) {
+    char yuan[32];
+    if (!c->carrier[0]) {
+        buf[0] = '\0';
+        return;
+    }
+    snprintf(buf, len, "; %s quotes ¥%s, %d day%s (%s)", c->carrier,
+             money_format_yuan(yuan, sizeof yuan, c->cost_fen), c->days, c->days == 1 ? "" : "s",
+             c->carrier_zone);
+}
+
 const char *sourcing_reason(const sourcing_decision_t *d, const sourcing_policy_t *p,
                             const char *const *codes, char *buf, size_t len) {
     const char *policy = sourcing_kind_name(p->kind);
@@ -397,23 +449,35 @@ const char *sourcing_reason(const sourcing_decision_t *d, const sourcing_policy_
         int fillers = 0;
         for (int i = 0; i < d->n_candidates; i++)
             fillers += d->candidates[i].fills;
-        snprintf(buf, len, "%s: %s fills the whole order and is %s of the %d that could%s%s",
+        char quote[96];
+        quote_words(c, quote, sizeof quote);
+        snprintf(buf, len, "%s: %s fills the whole order and is %s of the %d that could%s%s%s",
                  policy, codes[c->warehouse], measure_words(p->kind), fillers,
                  c->late ? "; every one of them misses the requested delivery date" : "",
-                 c->below_safety ? "; it dips into its safety stock" : "");
+                 c->below_safety ? "; it dips into its safety stock" : "", quote);
         return buf;
     }
     if (d->outcome == SOURCING_NONE) {
-        snprintf(buf, len, "%s: no warehouse fills the whole order%s; nothing reserved", policy,
-                 d->n_candidates ? "" : " (none configured)");
+        int shipping = 0;
+        for (int i = 0; i < d->n_candidates; i++)
+            shipping += d->candidates[i].ships;
+        snprintf(buf, len, "%s: %s; nothing reserved", policy,
+                 !d->n_candidates ? "no warehouse fills the whole order (none configured)"
+                 : !shipping      ? "no carrier takes the parcel from any warehouse to the buyer"
+                                  : "no warehouse fills the whole order");
         return buf;
     }
     size_t n = (size_t)snprintf(buf, len,
                                 "%s: no warehouse fills the whole order; split across the "
                                 "fewest that cover it:",
                                 policy);
-    for (int i = 0; i < d->n_candidates && n < len; i++)
-        if (d->candidates[i].chosen)
-            n += (size_t)snprintf(buf + n, len - n, " %s", codes[d->candidates[i].warehouse]);
+    for (int i = 0; i < d->n_candidates && n < len; i++) {
+        const sourcing_candidate_t *c = &d->candidates[i];
+        if (!c->chosen)
+            continue;
+        n += (size_t)snprintf(buf + n, len - n, " %s", codes[c->warehouse]);
+        if (n < len && c->carrier[0])
+            n += (size_t)snprintf(buf + n, len - n, " (%s)", c->carrier);
+    }
     return buf;
 }

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/packaging.h"
 #include "core/reserve.h"
 
 /* Sourcing: which warehouses an order ships from, decided by a merchant's policy over a
@@ -69,26 +70,39 @@ int32_t sourcing_km(const sourcing_distances_t *d, int32_t from_code, int32_t to
  * or unknown. */
 int sourcing_zone(int32_t km);
 
-/* The shipping estimate for one parcel. */
+/* The parcel an order would make, from one warehouse to the buyer, as an estimator sees it.
+ * weight_g 0: unknown (estimators assume half a kilogram per unit); sides 0: unknown (no
+ * volumetric weight). */
+typedef struct {
+    int32_t from_code, to_code; /* division codes of the warehouse and the buyer */
+    int32_t km;                 /* sourcing_km between them */
+    int zone;                   /* sourcing_zone of km */
+    int32_t units;
+    int64_t weight_g, length_mm, width_mm, height_mm;
+} sourcing_parcel_t;
+
+#define SOURCING_CARRIER_MAX 16 /* = CARRIER_CODE_MAX */
+
+/* The shipping estimate for one parcel, and whose price it is: the carrier's code and its
+ * rate-card zone ("" for the zone defaults). */
 typedef struct {
     int64_t cost_fen;
     int32_t days;
+    char carrier[SOURCING_CARRIER_MAX + 1];
+    char carrier_zone[12];
 } sourcing_quote_t;
 
-/* The seam for carriers' rate cards: fills q for a parcel of `units` units from one province
- * to another (`zone` as sourcing_zone gives it). Returns false when nothing ships there (the
- * warehouse is then no candidate). */
+/* The seam for carriers' rate cards: fills q for the parcel. Returns false when nothing ships
+ * there (the warehouse is then no candidate). */
 typedef struct {
-    bool (*quote)(void *ctx, int32_t from_province, int32_t to_province, int zone, int32_t units,
-                  sourcing_quote_t *q);
+    bool (*quote)(void *ctx, const sourcing_parcel_t *parcel, sourcing_quote_t *q);
     void *ctx;
 } sourcing_estimator_t;
 
 /* The default estimator, by zone alone (documented in docs/api.md): first kilogram
  * 8/10/12/15/20 yuan, each further kilogram 2/4/6/8/12 yuan, half a kilogram per unit;
  * 1/2/2/3/5 days. ctx is unused. */
-bool sourcing_quote_by_zone(void *ctx, int32_t from_province, int32_t to_province, int zone,
-                            int32_t units, sourcing_quote_t *q);
+bool sourcing_quote_by_zone(void *ctx, const sourcing_parcel_t *parcel, sourcing_quote_t *q);
 
 /* What was measured of one warehouse. */
 typedef struct {
@@ -98,12 +112,14 @@ typedef struct {
     bool ships; /* the estimator quoted it */
     int64_t cost_fen;
     int32_t days;
-    bool fills;           /* holds every unit the order wants */
-    bool late;            /* its days miss the requested delivery date */
-    int64_t below_safety; /* units the pick would take from its safety stock */
-    int64_t missing;      /* units it lacks to fill the order alone */
-    double score;         /* weighted policy: 0 best .. 1 worst; else the policy's measure */
-    int rank;             /* 1 = first choice */
+    char carrier[SOURCING_CARRIER_MAX + 1]; /* whose quote: "" for the zone defaults */
+    char carrier_zone[12];                  /* its rate-card zone */
+    bool fills;                             /* holds every unit the order wants */
+    bool late;                              /* its days miss the requested delivery date */
+    int64_t below_safety;                   /* units the pick would take from its safety stock */
+    int64_t missing;                        /* units it lacks to fill the order alone */
+    double score; /* weighted policy: 0 best .. 1 worst; else the policy's measure */
+    int rank;     /* 1 = first choice */
     bool chosen;
 } sourcing_candidate_t;
 
@@ -114,7 +130,14 @@ typedef struct {
     const sourcing_policy_t *policy;
     const sourcing_distances_t *distances; /* may be NULL */
     const sourcing_estimator_t *estimator; /* NULL: sourcing_quote_by_zone */
+    /* The parcel the whole order makes (sourcing_parcel_estimate); 0: unknown. */
+    int64_t weight_g, length_mm, width_mm, height_mm;
 } sourcing_request_t;
+
+/* The parcel the items make, for quotes: their weight (half a kilogram for each unit of a SKU
+ * without one) and, when every item has its three sides, the box packing would choose
+ * (packaging_choose); else sides 0. Fills the request's weight_g and sides. */
+void sourcing_parcel_estimate(const pack_item_t *items, int n, sourcing_request_t *req);
 
 typedef enum {
     SOURCING_WHOLE, /* one warehouse fills the order */

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "svc/allocation_decision.h"
+#include "svc/sellable_cache.h"
 #include "svc/sourcing.h"
 #include "svc/stock_alerts.h"
 #include "svc/timeline.h"
@@ -47,6 +48,31 @@ void alloc_job_from_input(alloc_job_t *job, const order_input_t *in, int64_t now
     }
     if (in->has_requested_delivery_date)
         alloc_job_requested_day(job, in->requested_delivery_day, now);
+}
+
+/* The parcel job's lines make (sourcing_parcel_estimate), from the SKUs' measures: through
+ * the writer's memory of the catalog when the job has it, else a read each. */
+static int parcel_of_job(store_t *s, const alloc_job_t *job, sourcing_request_t *req) {
+    pack_item_t items[ORDO_ORDER_LINES_MAX];
+    int n = 0;
+    for (int l = 0; l < job->n_lines; l++) {
+        if (job->want[l] <= 0)
+            continue;
+        sku_measures_t m;
+        int rc = sellable_cache_measures(job->catalog, s, job->sku[l], &m);
+        if (rc != STORE_OK && rc != STORE_NOT_FOUND)
+            return rc;
+        items[n++] = (pack_item_t){.weight_g = m.weight_g,
+                                   .length_mm = m.length_mm,
+                                   .width_mm = m.width_mm,
+                                   .height_mm = m.height_mm,
+                                   .qty = job->want[l],
+                                   .fragile = m.fragile,
+                                   .liquid = m.liquid,
+                                   .food = m.food};
+    }
+    sourcing_parcel_estimate(items, n, req);
+    return STORE_OK;
 }
 
 /* Plans job over what is available now plus what the order itself holds (`own`, which the
@@ -110,15 +136,15 @@ static int plan_job(store_t *s, alloc_job_t *job, const held_t *own, int n_own,
         if (strcmp(wh[w].code, job->only_warehouse) != 0)
             for (int k = 0; k < n_skus; k++)
                 available[(size_t)w * n_skus + k] = 0;
-    const sourcing_distances_t *distances = NULL;
-    const sourcing_estimator_t *estimator = NULL;
+    sourcing_inputs_t inputs;
     if (rc == STORE_OK)
-        rc = sourcing_setup(s, job->policy, &job->policy_used, &distances, &estimator);
+        rc = sourcing_setup(s, job->policy, &inputs);
     if (rc != STORE_OK) {
         free(available);
         free(safety);
         return rc;
     }
+    job->policy_used = inputs.policy;
 
     sourcing_request_t req = {.base = {.n_lines = job->n_lines,
                                        .line_sku = line_sku,
@@ -133,9 +159,19 @@ static int plan_job(store_t *s, alloc_job_t *job, const held_t *own, int n_own,
                               .days_until_requested =
                                   job->has_requested_day ? job->days_until_requested : -1,
                               .policy = &job->policy_used,
-                              .distances = distances,
-                              .estimator = estimator};
+                              .distances = inputs.distances,
+                              .estimator = inputs.estimator};
+    /* Rate cards charge by weight and size: only they need the parcel. */
+    if (inputs.estimator)
+        rc = parcel_of_job(s, job, &req);
+    if (rc != STORE_OK) {
+        sourcing_release(&inputs);
+        free(available);
+        free(safety);
+        return rc;
+    }
     job->n_allocs = sourcing_plan(&req, job->allocs, job->short_qty, job->decision);
+    sourcing_release(&inputs);
     free(available);
     free(safety);
     for (int l = 0; l < job->n_lines; l++)

@@ -52,6 +52,9 @@ typedef struct {
     const sourcing_policy_t *policy;
     char only_warehouse[ORDO_CODE_MAX + 1];
     const char *actor;
+    /* The writer's memory of the catalog, for the SKUs' measures (NULL: read them; always
+     * NULL off the writer thread). */
+    struct sellable_cache *catalog;
     /* Out: why the plan is what it is (owned), and the policy it was made with. */
     sourcing_decision_t *decision;
     sourcing_policy_t policy_used;

@@ -13,9 +13,10 @@
 #include "util/timefmt.h"
 
 /* Each candidate is stored as [code, km, zone, cost_fen, days, fills, late, below_safety,
- * missing, score (weighted: per mille), chosen, ships], in rank order. The reason and the
- * notes in words are derived from these when read: every order writes a decision, few are
- * read. */
+ * missing, score (weighted: per mille), chosen, ships, carrier, carrier_zone], in rank order;
+ * the last two only when a carrier's quote priced it (not for the zone defaults, nor in
+ * decisions stored before carriers priced any). The reason and the notes in words are derived
+ * from these when read: every order writes a decision, few are read. */
 static char *put_int(char *p, int64_t v) {
     char digits[24];
     int n = 0;
@@ -32,11 +33,23 @@ static char *put_int(char *p, int64_t v) {
     return p;
 }
 
+static char *put_string(char *p, const char *text) {
+    size_t len = strlen(text);
+    *p++ = '"';
+    memcpy(p, text, len);
+    p += len;
+    *p++ = '"';
+    return p;
+}
+
 /* Written by hand into one buffer: it runs on the writer thread for every order. Codes are
- * [A-Za-z0-9._-] (code_is_valid), so they need no escaping. */
+ * [A-Za-z0-9._-] (code_is_valid) and zones are words, so they need no escaping. */
 static char *candidates_text(const alloc_job_t *job) {
     const sourcing_decision_t *d = job->decision;
-    enum { PER_CANDIDATE = ORDO_CODE_MAX + 4 + 11 * 21 };
+    enum {
+        PER_CANDIDATE = ORDO_CODE_MAX + 4 + 11 * 21 + SOURCING_CARRIER_MAX + 3 +
+                        (int)sizeof d->candidates[0].carrier_zone + 3
+    };
     char *text = malloc((size_t)d->n_candidates * PER_CANDIDATE + 3);
     if (!text)
         return NULL;
@@ -45,14 +58,10 @@ static char *candidates_text(const alloc_job_t *job) {
     for (int i = 0; i < d->n_candidates; i++) {
         const sourcing_candidate_t *c = &d->candidates[i];
         const char *code = job->wh_codes[c->warehouse];
-        size_t len = strlen(code);
         *p++ = i ? ',' : '[';
         if (i)
             *p++ = '[';
-        *p++ = '"';
-        memcpy(p, code, len);
-        p += len;
-        *p++ = '"';
+        p = put_string(p, code);
         *p++ = ',';
         int64_t values[] = {c->km,
                             c->zone,
@@ -68,6 +77,12 @@ static char *candidates_text(const alloc_job_t *job) {
                             c->ships};
         for (size_t k = 0; k < sizeof values / sizeof values[0]; k++)
             p = put_int(p, values[k]);
+        if (c->carrier[0]) {
+            p = put_string(p, c->carrier);
+            *p++ = ',';
+            p = put_string(p, c->carrier_zone);
+            *p++ = ',';
+        }
         p[-1] = ']';
     }
     *p++ = ']';
@@ -142,6 +157,10 @@ static json_t *candidates_view(json_t *stored, const char *policy, const char *o
             .chosen = json_integer_value(json_array_get(a, 10)) != 0,
             .ships = json_integer_value(json_array_get(a, 11)) != 0,
         };
+        const char *carrier = json_string_value(json_array_get(a, 12));
+        const char *carrier_zone = json_string_value(json_array_get(a, 13));
+        snprintf(c.carrier, sizeof c.carrier, "%s", carrier ? carrier : "");
+        snprintf(c.carrier_zone, sizeof c.carrier_zone, "%s", carrier_zone ? carrier_zone : "");
         d->candidates[d->n_candidates++] = c;
         codes[i] = json_string_value(json_array_get(a, 0));
         if (!codes[i])
@@ -154,6 +173,9 @@ static json_t *candidates_view(json_t *stored, const char *policy, const char *o
                       (json_int_t)c.km, "zone", c.zone, "cost_fen", (json_int_t)c.cost_fen, "days",
                       (json_int_t)c.days, "fills", c.fills, "late", c.late, "below_safety",
                       (json_int_t)c.below_safety, "missing", (json_int_t)c.missing, "note", note);
+        json_object_set_new(o, "carrier", c.carrier[0] ? json_string(c.carrier) : json_null());
+        json_object_set_new(o, "carrier_zone",
+                            c.carrier[0] ? json_string(c.carrier_zone) : json_null());
         if (strcmp(policy, "weighted") == 0)
             json_object_set_new(
                 o, "score", json_real((double)json_integer_value(json_array_get(a, 9)) / 1000.0));

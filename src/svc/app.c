@@ -7,6 +7,7 @@
 
 #include "core/limits.h"
 #include "svc/auto_review.h"
+#include "svc/carrier_quotes.h"
 #include "svc/reference_data.h"
 #include "svc/sellable_cache.h"
 #include "svc/sourcing.h"
@@ -51,6 +52,12 @@ app_t *app_open(const char *db_url, char *err, size_t err_len) {
     store_t *s = store_open(db_url, STORE_READ_WRITE, err, err_len);
     if (!s)
         goto fail;
+    /* On this thread, before the writer owns s. */
+    if (carrier_quotes_start(s) != STORE_OK) {
+        snprintf(err, err_len, "cannot read the carriers: %s", s->vt->errmsg(s));
+        s->vt->close(s);
+        goto fail;
+    }
     app->writer = writer_start(s, ORDO_WRITER_BATCH_MAX, ORDO_WRITER_QUEUE_MAX);
     if (!app->writer) {
         s->vt->close(s);
@@ -59,6 +66,7 @@ app_t *app_open(const char *db_url, char *err, size_t err_len) {
     }
     return app;
 fail:
+    carrier_quotes_stop();
     review_state_free(app->review);
     sellable_cache_free(app->sellable);
     reference_data_free(&app->validation);
@@ -80,6 +88,7 @@ void app_close(app_t *app) {
     readers = NULL;
     pthread_mutex_unlock(&readers_mu);
     thread_reader = NULL;
+    carrier_quotes_stop();
     review_state_free(app->review);
     sellable_cache_free(app->sellable);
     reference_data_free(&app->validation);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "svc/carrier_quotes.h"
 #include "svc/fields.h"
 
 /* A batch of tracking numbers: what one request may add (a carrier issues them by the
@@ -56,6 +57,8 @@ static ordo_err_t carrier_put_run(store_t *s, svc_op_t *op) {
 static void carrier_put_finish(svc_op_t *op) {
     if (op->result.err != ORDO_E_OK)
         return;
+    /* Durable now: plans from here on price with the new rate card. */
+    carrier_quotes_reload(app_reader(op->app));
     int status = op->result.http_status;
     carrier_get(op->app, ((carrier_op_t *)op)->code, &op->result);
     if (op->result.err == ORDO_E_OK)

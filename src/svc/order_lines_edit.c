@@ -272,6 +272,7 @@ static int write_lines(store_t *s, lines_edit_op_t *p, edit_t *e) {
         rc = s->vt->order_line_insert(s, e->rec.id, l + 1, e->after[l].line.sku,
                                       e->after[l].line.qty, e->after[l].line.unit_price_fen);
     alloc_job_t *job = &e->job;
+    job->catalog = p->op.app->sellable;
     job->order_id = e->rec.id;
     job->splittable = e->rec.splittable;
     job->province_code = e->rec.province_code;

@@ -303,6 +303,7 @@ static ordo_err_t place_run(store_t *s, svc_op_t *op) {
     /* Planned before the row is written, so the decision goes in with it. */
     alloc_job_t *job = p->job;
     alloc_job_from_input(job, in, op->now_ms);
+    job->catalog = op->app->sellable;
     alloc_decision_text_t decision;
     char *candidates = alloc_plan(s, job) == STORE_OK
                            ? alloc_decision_make(job, "intake", op->now_ms, &decision)

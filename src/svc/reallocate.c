@@ -89,6 +89,7 @@ static ordo_err_t realloc_run(store_t *s, svc_op_t *op) {
     job->policy = p->has_policy ? &p->policy : NULL;
     snprintf(job->only_warehouse, sizeof job->only_warehouse, "%s", p->warehouse);
     job->actor = op->actor;
+    job->catalog = op->app->sellable;
     int64_t short_before = 0, short_after = 0;
     rc = units_short(s, rec.id, &short_before);
     if (rc == STORE_OK)

@@ -11,6 +11,7 @@
 #include "svc/parcels.h"
 #include "svc/invoices.h"
 #include "svc/ship_stock.h"
+#include "svc/sourcing.h"
 #include "svc/timeline.h"
 
 /* Parcels shipped in one call: more than any order's lines could fill. */
@@ -96,6 +97,7 @@ static bool plan(ship_op_t *sh, const order_rec_t *rec, json_t *parcels, const c
         carrier_request_t req = {
             .from_province = from_province,
             .to_province = province_of(rec->province_code),
+            .km = sourcing_province_km(from_province, province_of(rec->province_code)),
             .weight_g = json_integer_value(json_object_get(p, "weight_g")),
             .length_mm = json_integer_value(json_object_get(p, "length_mm")),
             .width_mm = json_integer_value(json_object_get(p, "width_mm")),

@@ -9,7 +9,7 @@
 #include "util/file.h"
 
 static sourcing_distances_t *distances;
-static const sourcing_estimator_t *_Atomic estimator;
+static const sourcing_estimator_source_t *_Atomic estimator_source;
 
 /* The merchant's policy as the writer thread last loaded it; `wanted` moves when a PUT is
  * durable, so the next plan reloads it (no read per order). */
@@ -47,8 +47,12 @@ void sourcing_stop(void) {
     distances = NULL;
 }
 
-void sourcing_set_estimator(const sourcing_estimator_t *est) {
-    atomic_store(&estimator, est);
+int32_t sourcing_province_km(int from_province, int to_province) {
+    return sourcing_km(distances, from_province * 10000, to_province * 10000);
+}
+
+void sourcing_set_estimator(const sourcing_estimator_source_t *src) {
+    atomic_store(&estimator_source, src);
 }
 
 int sourcing_policy_load(store_t *s, sourcing_policy_t *out) {
@@ -70,23 +74,33 @@ int sourcing_policy_load(store_t *s, sourcing_policy_t *out) {
     return STORE_OK;
 }
 
-int sourcing_setup(store_t *s, const sourcing_policy_t *override, sourcing_policy_t *policy,
-                   const sourcing_distances_t **d, const sourcing_estimator_t **est) {
-    *d = distances;
-    *est = atomic_load(&estimator);
+int sourcing_setup(store_t *s, const sourcing_policy_t *override, sourcing_inputs_t *in) {
+    in->distances = distances;
+    in->estimator = NULL;
+    in->source = NULL;
     if (override) {
-        *policy = *override;
-        return STORE_OK;
+        in->policy = *override;
+    } else {
+        int64_t want = atomic_load(&wanted);
+        if (writer_loaded != want) {
+            int rc = sourcing_policy_load(s, &writer_policy);
+            if (rc != STORE_OK)
+                return rc;
+            writer_loaded = want;
+        }
+        in->policy = writer_policy;
     }
-    int64_t want = atomic_load(&wanted);
-    if (writer_loaded != want) {
-        int rc = sourcing_policy_load(s, &writer_policy);
-        if (rc != STORE_OK)
-            return rc;
-        writer_loaded = want;
-    }
-    *policy = writer_policy;
+    in->source = atomic_load(&estimator_source);
+    if (in->source)
+        in->estimator = in->source->acquire(in->source->ctx);
     return STORE_OK;
+}
+
+void sourcing_release(sourcing_inputs_t *in) {
+    if (in->source && in->estimator)
+        in->source->release(in->source->ctx, in->estimator);
+    in->estimator = NULL;
+    in->source = NULL;
 }
 
 static const char *const weight_keys[] = {"distance", "cost", "speed", "safety", "priority"};

@@ -36,6 +36,30 @@ EMS = {"name": "EMS", "quality_score": 99, "volumetric_divisor": 6000,
        "tracking_format": {"pattern": "E[A-Z][0-9]{9}CN", "check": "s10"}}
 
 
+# The zone rule of core/carrier.h over data/distance/province_capitals.csv, computed here
+# independently: km between the capitals (haversine, as sourcing computes the table).
+DISTANCE_CSV = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "data",
+                            "distance", "province_capitals.csv")
+PROVINCE_CODES = {"广西壮族自治区": 450000, "黑龙江省": 230000}
+
+
+def table_zone(from_code, to_code):
+    import csv
+    import math
+    with open(DISTANCE_CSV, encoding="utf-8") as f:
+        capitals = {int(r["code"]): (float(r["lat"]), float(r["lon"])) for r in csv.DictReader(f)}
+    (lat1, lon1), (lat2, lon2) = capitals[from_code], capitals[to_code]
+    rad = math.pi / 180
+    a = (math.sin((lat2 - lat1) * rad / 2) ** 2 +
+         math.cos(lat1 * rad) * math.cos(lat2 * rad) * math.sin((lon2 - lon1) * rad / 2) ** 2)
+    km = round(2 * 6371.0 * math.asin(math.sqrt(a)))
+    if from_code == to_code:
+        return 0, "local"
+    if to_code in (540000, 650000) or km > 2500:
+        return km, "remote"
+    return km, "regional" if km <= 800 else "national"
+
+
 def s10(serial8, prefix="EA", country="CN"):
     weights = [8, 6, 4, 2, 3, 5, 9, 7]
     c = 11 - sum(int(d) * w for d, w in zip(serial8, weights)) % 11
@@ -311,6 +335,38 @@ class ShippingTest(ShippingSteps, ServerTestCase):
         self.assertProblem(self.srv.request("GET", "/v1/carriers/BAD"), 404)
         codes = [c["code"] for c in self.srv.ok("GET", "/v1/carriers")["items"]]
         self.assertTrue({"EMS", "SF", "ZTO"} <= set(codes), codes)
+
+    def test_zones_come_from_the_distance_table(self):
+        # A warehouse in 广州 and a carrier that only takes remote parcels (it wins nothing
+        # else in this class).
+        self.srv.put_warehouse("GZ", "广东省", "广州市", "天河区")
+        self.srv.ok("PUT", "/v1/carriers/FAR", {
+            "name": "远方快递", "quality_score": 50,
+            "rate_card": {"remote": zone(1000, 3000, 1000, 1500, 6)},
+            "tracking_format": {"pattern": "FAR[0-9]{6}"}}, expect=(200, 201))
+        self.add_numbers("FAR", ["FAR%06d" % i for i in range(5)])
+        bowl = unique_sku("BOWL")
+        self.srv.put_sku(bowl, weight_g=800, length_mm=150, width_mm=150, height_mm=80)
+        self.srv.put_stock("GZ", bowl, 50)
+        nanning = {"province": "广西壮族自治区", "city": "南宁市", "district": "青秀区",
+                   "detail": "民族大道100号"}
+        harbin = {"province": "黑龙江省", "city": "哈尔滨市", "district": "南岗区",
+                  "detail": "西大直街92号"}
+        for address, carrier, expected in ((nanning, "ZTO", "regional"),
+                                           (harbin, "FAR", "remote")):
+            km, by_table = table_zone(440000, PROVINCE_CODES[address["province"]])
+            self.assertEqual(by_table, expected, "%s: %d km" % (address["province"], km))
+            no = self.picking_order([(bowl, 1)], warehouse="GZ", address=address)
+            # Sourcing priced the order with the same zone shipping charges.
+            a = self.srv.ok("GET", "/v1/orders/%s/allocation" % q(no))
+            self.assertEqual(a["warehouses"], ["GZ"])
+            self.assertEqual((a["candidates"][0]["km"], a["candidates"][0]["carrier_zone"]),
+                             (km, expected), a["candidates"][0])
+            self.assertEqual(self.pack(no, self.scan((bowl, 1)), weight_g=900,
+                                       dims=(200, 200, 100))[0], 200)
+            status, _, body = self.ship(no, {"carrier": carrier})
+            self.assertEqual(status, 200, body)
+            self.assertEqual(body["parcels"][0]["zone"], expected)
 
     # ---- helpers -------------------------------------------------------------------
 

@@ -247,6 +247,142 @@ class SourcingTest(ServerTestCase):
                 self.srv.request("GET", "/v1/reports/slow-movers?days=" + bad), "days")
 
 
+ADDR_NANNING = {"province": "广西壮族自治区", "city": "南宁市", "district": "青秀区",
+                "detail": "民族大道100号"}
+
+
+def rate(first_fen, step_fen, days):
+    return {"first_weight_g": 1000, "first_fen": first_fen, "step_g": 1000,
+            "step_fen": step_fen, "promised_days": days}
+
+
+class RateCardSourcingTest(ServerTestCase):
+    """Sourcing priced by the carriers' rate cards: a change to a card moves the next
+    allocation, the decision names the carrier whose quote it used, and previews (planned on
+    an HTTP thread) see the same cards."""
+
+    @classmethod
+    def setUpCatalog(cls):
+        s = cls.srv
+        s.put_warehouse("R-GZ", "广东省", "广州市", "天河区", priority=50)
+        s.put_warehouse("R-SH", "上海市", "上海市", "浦东新区", priority=1)
+        s.ok("PUT", "/v1/allocation/policy", {"policy": "cheapest"})
+        # 1.5 kg in a poly mailer (350×250×60 mm: 875 g volumetric): the first kilogram and
+        # one step.
+        cls.sku = unique_sku("RC")
+        s.put_sku(cls.sku, weight_g=1500)
+        for wh in ("R-GZ", "R-SH"):
+            s.put_stock(wh, cls.sku, 100)
+
+    def put_card(self, regional_first_fen, expect=(200,)):
+        # One carrier: 广州 → 南宁 (503 km) is regional, 上海 → 南宁 (1598 km) national.
+        return self.srv.ok("PUT", "/v1/carriers/YD", {
+            "name": "韵达速递", "rate_card": {"local": rate(500, 100, 1),
+                                          "regional": rate(regional_first_fen, 200, 2),
+                                          "national": rate(900, 400, 3)}}, expect=expect)
+
+    def order_to_nanning(self):
+        o = self.srv.post_order(make_order([(self.sku, 1)], address=ADDR_NANNING))
+        return o, self.srv.ok("GET", "/v1/orders/%s/allocation" % q(o["order_no"]))
+
+    def preview(self):
+        return self.srv.ok("POST", "/v1/allocation/preview",
+                           make_order([(self.sku, 1)], address=ADDR_NANNING), expect=(200,))
+
+    def test_a_rate_card_change_flips_the_cheapest_warehouse(self):
+        # No active carrier yet: the zone defaults price the plan and name no carrier.
+        p = self.preview()
+        self.assertEqual(p["warehouses"], ["R-GZ"])
+        self.assertEqual([c["carrier"] for c in p["candidates"]], [None, None])
+
+        self.put_card(700, expect=(200, 201))
+        first, a = self.order_to_nanning()
+        self.assertEqual(held(first), [(self.sku, "R-GZ", 1)])
+        by_wh = {c["warehouse"]: c for c in a["candidates"]}
+        self.assertEqual((by_wh["R-GZ"]["carrier"], by_wh["R-GZ"]["carrier_zone"],
+                          by_wh["R-GZ"]["cost_fen"], by_wh["R-GZ"]["days"]),
+                         ("YD", "regional", 700 + 200, 2))
+        self.assertEqual((by_wh["R-SH"]["carrier"], by_wh["R-SH"]["carrier_zone"],
+                          by_wh["R-SH"]["cost_fen"]), ("YD", "national", 900 + 400))
+        self.assertIn("R-GZ fills the whole order and is the cheapest to ship from", a["reason"])
+        self.assertIn("YD quotes ¥9.00, 2 days (regional)", a["reason"])
+        self.assertIn("¥13.00 by YD (national), 3 days", by_wh["R-SH"]["note"])
+
+        # The regional rate goes up: Shanghai is cheaper now, for the next order and for a
+        # preview alike.
+        self.put_card(1500)
+        second, a = self.order_to_nanning()
+        self.assertEqual(held(second), [(self.sku, "R-SH", 1)])
+        self.assertEqual(a["warehouses"], ["R-SH"])
+        self.assertIn("YD quotes ¥13.00, 3 days (national)", a["reason"])
+        self.assertEqual(self.preview()["warehouses"], ["R-SH"])
+        # The first order keeps its warehouse and its decision.
+        self.assertEqual(self.srv.ok("GET", "/v1/orders/%s/allocation"
+                                     % q(first["order_no"]))["warehouses"], ["R-GZ"])
+
+        # The weighted policy compares the same prices.
+        self.srv.ok("PUT", "/v1/allocation/policy", {"policy": "weighted", "weights": {
+            "distance": 0, "cost": 1, "speed": 0, "safety": 0, "priority": 0}})
+        try:
+            self.assertEqual(self.preview()["warehouses"], ["R-SH"])
+            self.put_card(700)
+            self.assertEqual(self.preview()["warehouses"], ["R-GZ"])
+        finally:
+            self.srv.ok("PUT", "/v1/allocation/policy", {"policy": "cheapest"})
+
+    def test_previews_while_the_rate_card_changes_use_one_card_each(self):
+        # Previews plan on HTTP threads while PUTs replace the cards: each plan prices both
+        # warehouses by one card (GZ ¥9 and SH ¥13, or GZ ¥17 and SH ¥13), never a mix.
+        import concurrent.futures
+        self.put_card(700, expect=(200, 201))
+        order = make_order([(self.sku, 1)], address=ADDR_NANNING)
+
+        def previews():
+            seen = []
+            for _ in range(25):
+                p = self.srv.ok("POST", "/v1/allocation/preview", order, expect=(200,))
+                costs = {c["warehouse"]: c["cost_fen"] for c in p["candidates"]}
+                seen.append((costs["R-GZ"], costs["R-SH"], p["warehouses"][0]))
+            return seen
+
+        with concurrent.futures.ThreadPoolExecutor(4) as pool:
+            futures = [pool.submit(previews) for _ in range(4)]
+            for i in range(20):
+                self.put_card(1500 if i % 2 == 0 else 700)
+            seen = [x for f in futures for x in f.result()]
+        self.assertTrue(set(seen) <= {(900, 1300, "R-GZ"), (1700, 1300, "R-SH")}, set(seen))
+        self.assertEqual(self.preview()["warehouses"], ["R-GZ"])  # the last card: 700
+
+    def test_with_no_carrier_to_the_buyer_nothing_is_reserved(self):
+        sku = unique_sku("RC")
+        self.srv.put_sku(sku, weight_g=500)
+        self.srv.put_stock("R-GZ", sku, 5)
+        # The only active carrier delivers within 广东 alone.
+        self.srv.ok("PUT", "/v1/carriers/YD", {
+            "name": "韵达速递", "active": False, "rate_card": {"regional": rate(700, 200, 2)}},
+            expect=(200, 201))
+        self.srv.ok("PUT", "/v1/carriers/ZJS", {
+            "name": "宅急送", "provinces": [44], "rate_card": {"local": rate(500, 100, 1)}},
+            expect=(200, 201))
+        p = self.srv.ok("POST", "/v1/allocation/preview",
+                        make_order([(sku, 1)], address=ADDR_NANNING), expect=(200,))
+        self.assertEqual((p["outcome"], p["allocations"]), ("none", []))
+        self.assertIn("no carrier takes the parcel from any warehouse", p["reason"])
+        self.assertIn("no carrier ships from there", p["candidates"][0]["note"])
+        p = self.srv.ok("POST", "/v1/allocation/preview",
+                        make_order([(sku, 1)], address=ADDR_GUANGZHOU), expect=(200,))
+        self.assertEqual(p["warehouses"], ["R-GZ"])
+        self.assertEqual((p["candidates"][0]["carrier"], p["candidates"][0]["carrier_zone"]),
+                         ("ZJS", "local"))
+        # With no active carrier at all, the zone defaults price the plan again.
+        self.srv.ok("PUT", "/v1/carriers/ZJS", {
+            "name": "宅急送", "active": False, "rate_card": {"local": rate(500, 100, 1)}})
+        p = self.srv.ok("POST", "/v1/allocation/preview",
+                        make_order([(sku, 1)], address=ADDR_NANNING), expect=(200,))
+        self.assertEqual(p["warehouses"], ["R-GZ"])
+        self.assertIsNone(p["candidates"][0]["carrier"])
+
+
 class LowStockAlertTest(ServerTestCase):
     ENV = FAST
 

@@ -2,11 +2,14 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
 
 #include "core/carrier.h"
+#include "core/sourcing.h"
+#include "util/file.h"
 
 /* A carrier from its settings as JSON text; fails the test when they do not parse. */
 static carrier_t carrier(const char *code, const char *json) {
@@ -54,16 +57,64 @@ static const char EMS[] =
                                           "\"tracking_format\":{\"pattern\":\"E[A-Z][0-9]{9}CN\","
                                           "\"check\":\"s10\"}, \"channels\":[\"jd\"]}";
 
-static void zones(void **state) {
+/* Zones by km alone, at the thresholds. */
+static void zone_thresholds(void **state) {
     (void)state;
-    assert_int_equal(ship_zone_between(31, 31), ZONE_LOCAL);
-    assert_int_equal(ship_zone_between(31, 33), ZONE_REGIONAL); /* 上海 → 浙江: 华东 */
-    assert_int_equal(ship_zone_between(44, 45), ZONE_REGIONAL); /* 广东 → 广西: 华南 */
-    assert_int_equal(ship_zone_between(43, 44), ZONE_NATIONAL); /* 湖南 (华中) → 广东 */
-    assert_int_equal(ship_zone_between(11, 23), ZONE_NATIONAL); /* 北京 → 黑龙江 */
-    assert_int_equal(ship_zone_between(31, 65), ZONE_REMOTE);   /* → 新疆 */
-    assert_int_equal(ship_zone_between(65, 65), ZONE_LOCAL);    /* within 新疆 */
+    assert_int_equal(ship_zone_between(31, 31, 0), ZONE_LOCAL);
+    assert_int_equal(ship_zone_between(65, 65, 0), ZONE_LOCAL); /* within 新疆 */
+    assert_int_equal(ship_zone_between(31, 33, 1), ZONE_REGIONAL);
+    assert_int_equal(ship_zone_between(31, 33, SHIP_ZONE_REGIONAL_KM), ZONE_REGIONAL);
+    assert_int_equal(ship_zone_between(31, 33, SHIP_ZONE_REGIONAL_KM + 1), ZONE_NATIONAL);
+    assert_int_equal(ship_zone_between(31, 33, SHIP_ZONE_REMOTE_KM), ZONE_NATIONAL);
+    assert_int_equal(ship_zone_between(31, 33, SHIP_ZONE_REMOTE_KM + 1), ZONE_REMOTE);
+    /* Into Tibet or Xinjiang is remote however near; out of them goes by distance. */
+    assert_int_equal(ship_zone_between(51, 54, 400), ZONE_REMOTE);
+    assert_int_equal(ship_zone_between(62, 65, 400), ZONE_REMOTE);
+    assert_int_equal(ship_zone_between(65, 62, 1626), ZONE_NATIONAL);
+    /* Unknown distance (a province not in the table): national. */
+    assert_int_equal(ship_zone_between(44, 81, -1), ZONE_NATIONAL);
+    assert_int_equal(ship_zone_between(44, 81, 0), ZONE_NATIONAL);
+    assert_int_equal(ship_zone_between(81, 65, -1), ZONE_REMOTE);
     assert_string_equal(ship_zone_name(ZONE_REMOTE), "remote");
+}
+
+static sourcing_distances_t distances;
+
+static int32_t km(int from, int to) {
+    return sourcing_km(&distances, from * 10000, to * 10000);
+}
+
+static ship_zone_t zone_by_table(int from, int to) {
+    return ship_zone_between(from, to, km(from, to));
+}
+
+static int load_distances(void **state) {
+    (void)state;
+    char path[4096], err[256];
+    if (data_path("distance/province_capitals.csv", path, sizeof path) != 0)
+        return -1;
+    char *csv = file_read_all(path, NULL);
+    int rc = csv ? sourcing_distances_parse(csv, &distances, err, sizeof err) : -1;
+    free(csv);
+    return rc;
+}
+
+/* Zones between real provinces, from the shipped distance table. */
+static void zones_from_the_table(void **state) {
+    (void)state;
+    assert_int_equal(zone_by_table(44, 44), ZONE_LOCAL);
+    assert_int_equal(zone_by_table(44, 45), ZONE_REGIONAL); /* 广州 → 南宁 503 km */
+    assert_int_equal(zone_by_table(44, 43), ZONE_REGIONAL); /* 广州 → 长沙 568 km */
+    assert_int_equal(zone_by_table(31, 33), ZONE_REGIONAL); /* 上海 → 杭州 165 km */
+    assert_int_equal(zone_by_table(31, 44), ZONE_NATIONAL); /* 上海 → 广州 1212 km */
+    assert_int_equal(zone_by_table(11, 23), ZONE_NATIONAL); /* 北京 → 哈尔滨 1053 km */
+    assert_int_equal(zone_by_table(44, 23), ZONE_REMOTE);   /* 广州 → 哈尔滨 2791 km */
+    assert_int_equal(zone_by_table(23, 53), ZONE_REMOTE);   /* 哈尔滨 → 昆明 3136 km */
+    assert_int_equal(zone_by_table(31, 65), ZONE_REMOTE);   /* → 新疆 */
+    assert_int_equal(zone_by_table(44, 82), ZONE_NATIONAL); /* 澳门: not in the table */
+    assert_in_range(km(44, 45), 400, SHIP_ZONE_REGIONAL_KM);
+    assert_in_range(km(44, 23), SHIP_ZONE_REMOTE_KM + 1, 4000);
+    assert_int_equal(km(44, 82), -1);
 }
 
 static void rates_and_volumetric_weight(void **state) {
@@ -156,6 +207,7 @@ static carrier_choice_t choose(three_t *t, int to, carrier_policy_t policy, cons
                                const char *channel) {
     carrier_request_t req = {.from_province = 31,
                              .to_province = to,
+                             .km = km(31, to),
                              .weight_g = 1500,
                              .length_mm = 300,
                              .width_mm = 200,
@@ -222,7 +274,8 @@ static void required_and_channel_carriers(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(zones),
+        cmocka_unit_test(zone_thresholds),
+        cmocka_unit_test(zones_from_the_table),
         cmocka_unit_test(rates_and_volumetric_weight),
         cmocka_unit_test(s10_check_digits),
         cmocka_unit_test(tracking_formats),
@@ -230,5 +283,5 @@ int main(void) {
         cmocka_unit_test(choice_by_policy),
         cmocka_unit_test(required_and_channel_carriers),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, load_distances, NULL);
 }

@@ -161,12 +161,10 @@ static void nearest_skips_a_warehouse_that_cannot_fill(void **state) {
 
 /* A rate card where Beijing is cheap to ship from (a negotiated contract) and Guangzhou is
  * the fastest (air), to separate the three measures. */
-static bool contract_quote(void *ctx, int32_t from, int32_t to, int zone, int32_t units,
-                           sourcing_quote_t *q) {
+static bool contract_quote(void *ctx, const sourcing_parcel_t *parcel, sourcing_quote_t *q) {
     (void)ctx;
-    (void)to;
-    (void)units;
-    q->cost_fen = from == BEIJING ? 600 : 1000 + zone * 100;
+    int32_t from = parcel->from_code;
+    q->cost_fen = from == BEIJING ? 600 : 1000 + parcel->zone * 100;
     q->days = from == GUANGDONG ? 1 : 3;
     return from != 540000; /* nothing ships from Tibet in this card */
 }
@@ -198,9 +196,13 @@ static void cheapest_and_fastest_follow_the_estimator(void **state) {
 static void default_estimator_charges_by_zone(void **state) {
     (void)state;
     sourcing_quote_t near, far, heavy;
-    assert_true(sourcing_quote_by_zone(NULL, SHANGHAI, SHANGHAI, 1, 2, &near));
-    assert_true(sourcing_quote_by_zone(NULL, BEIJING, XINJIANG, 5, 2, &far));
-    assert_true(sourcing_quote_by_zone(NULL, BEIJING, XINJIANG, 5, 6, &heavy));
+    sourcing_parcel_t parcel = {.from_code = SHANGHAI, .to_code = SHANGHAI, .zone = 1, .units = 2};
+    assert_true(sourcing_quote_by_zone(NULL, &parcel, &near));
+    parcel = (sourcing_parcel_t){.from_code = BEIJING, .to_code = XINJIANG, .zone = 5, .units = 2};
+    assert_true(sourcing_quote_by_zone(NULL, &parcel, &far));
+    parcel.units = 6;
+    assert_true(sourcing_quote_by_zone(NULL, &parcel, &heavy));
+    assert_string_equal(near.carrier, "");
     assert_int_equal(near.cost_fen, 800);
     assert_int_equal(near.days, 1);
     assert_int_equal(far.cost_fen, 2000);
