@@ -154,6 +154,11 @@ static void measure(const sourcing_request_t *req, int w, const int64_t *need,
     q.carrier[0] = '\0';
     const sourcing_estimator_t *est = req->estimator;
     c->ships = est ? est->quote(est->ctx, parcel, &q) : quote_by_zone(parcel, &q);
+    /* No carrier's card covers the trip: the warehouse still holds stock for the order (it
+     * must not be sold twice) but ranks after every warehouse a carrier serves, priced by
+     * the zone defaults so the measures stay comparable. */
+    if (!c->ships)
+        quote_by_zone(parcel, &q);
     if (c->ships && q.carrier[0]) {
         memcpy(c->carrier, q.carrier, sizeof c->carrier);
         memcpy(c->carrier_zone, q.carrier_zone, sizeof c->carrier_zone);
@@ -174,7 +179,7 @@ static void measure(const sourcing_request_t *req, int w, const int64_t *need,
         if (take > above_safety)
             c->below_safety += take - above_safety;
     }
-    c->fills = c->ships && c->missing == 0;
+    c->fills = c->missing == 0;
 }
 
 static double policy_measure(sourcing_kind_t kind, const sourcing_candidate_t *c) {
@@ -299,14 +304,18 @@ static int take_split(const reserve_request_t *b, sourcing_candidate_t *c, int n
         int best = -1;
         int64_t best_cover = 0;
         for (int i = 0; i < n; i++) {
-            if (c[i].chosen || !c[i].ships)
+            if (c[i].chosen)
                 continue;
             int64_t cover = 0;
             for (int k = 0; k < b->n_skus; k++) {
                 int64_t avail = b->available[(size_t)c[i].warehouse * b->n_skus + k];
                 cover += avail <= 0 ? 0 : avail < need[k] ? avail : need[k];
             }
-            if (cover > best_cover) {
+            /* warehouses a carrier serves first, then the biggest cover */
+            bool better = best < 0                      ? cover > 0
+                          : c[i].ships != c[best].ships ? c[i].ships && cover > 0
+                                                        : cover > best_cover;
+            if (better) {
                 best_cover = cover;
                 best = i;
             }
@@ -463,7 +472,8 @@ const char *sourcing_reason(const sourcing_decision_t *d, const sourcing_policy_
             shipping += d->candidates[i].ships;
         snprintf(buf, len, "%s: %s; nothing reserved", policy,
                  !d->n_candidates ? "no warehouse fills the whole order (none configured)"
-                 : !shipping      ? "no carrier takes the parcel from any warehouse to the buyer"
+                 : !shipping      ? "no warehouse fills the whole order (and no carrier takes the "
+                                    "parcel from any of them to the buyer)"
                                   : "no warehouse fills the whole order");
         return buf;
     }

@@ -353,7 +353,7 @@ class RateCardSourcingTest(ServerTestCase):
         self.assertTrue(set(seen) <= {(900, 1300, "R-GZ"), (1700, 1300, "R-SH")}, set(seen))
         self.assertEqual(self.preview()["warehouses"], ["R-GZ"])  # the last card: 700
 
-    def test_with_no_carrier_to_the_buyer_nothing_is_reserved(self):
+    def test_with_no_carrier_to_the_buyer_the_stock_is_still_held(self):
         sku = unique_sku("RC")
         self.srv.put_sku(sku, weight_g=500)
         self.srv.put_stock("R-GZ", sku, 5)
@@ -366,9 +366,12 @@ class RateCardSourcingTest(ServerTestCase):
             expect=(200, 201))
         p = self.srv.ok("POST", "/v1/allocation/preview",
                         make_order([(sku, 1)], address=ADDR_NANNING), expect=(200,))
-        self.assertEqual((p["outcome"], p["allocations"]), ("none", []))
-        self.assertIn("no carrier takes the parcel from any warehouse", p["reason"])
+        # No carrier quotes the trip, but the units are held for the order all the same
+        # (never sold twice); the decision says no carrier ships from there.
+        self.assertEqual(p["outcome"], "whole")
+        self.assertEqual([(a["warehouse"], a["qty"]) for a in p["allocations"]], [("R-GZ", 1)])
         self.assertIn("no carrier ships from there", p["candidates"][0]["note"])
+        self.assertIsNone(p["candidates"][0]["carrier"])
         p = self.srv.ok("POST", "/v1/allocation/preview",
                         make_order([(sku, 1)], address=ADDR_GUANGZHOU), expect=(200,))
         self.assertEqual(p["warehouses"], ["R-GZ"])
