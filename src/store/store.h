@@ -7,6 +7,7 @@
 
 #include "core/lifecycle.h"
 #include "core/reserve.h"
+#include "store/merge_store.h"
 #include "store/pick_store.h"
 
 /* The storage interface. Every engine (SQLite now, PostgreSQL next) fills one vtable; the
@@ -499,6 +500,8 @@ typedef struct store_vtable {
     int (*slow_movers)(store_t *s, int64_t since_ms, json_t **out);
     /* Lots, waves and pick tasks (store/pick_store.h). */
     const pick_store_vtable_t *pick;
+    /* Merged shipments (store/merge_store.h). */
+    const merge_store_vtable_t *merge;
 } store_vtable_t;
 
 struct store {

@@ -49,5 +49,6 @@ int sq_fail(store_t *s);
 sqlite3 *sq_db(store_t *s);
 
 extern const struct pick_store_vtable sqlite_pick_vtable;
+extern const struct merge_store_vtable sqlite_merge_vtable;
 
 #endif
