@@ -183,7 +183,38 @@ static bool fold_merge(holdings_t *hs, const merged_row_t *rows, int n) {
     return true;
 }
 
-static int fold_merges(store_t *s, const char *warehouse, holdings_t *hs) {
+/* An order edited after it was merged (another phone or address) no longer ships with the
+ * others: the merge is dissolved, with a note on each member, and they go alone. */
+static int still_one_address(store_t *s, const merged_row_t *rows, int n, const char *actor,
+                             int64_t now, bool *same) {
+    merge_facts_t first, f;
+    int k = 0, rc = STORE_OK;
+    *same = true;
+    for (int i = 0; i < n && rc == STORE_OK && *same; i++) {
+        if (rows[i].m.status == ORDER_CANCELLED)
+            continue;
+        rc = s->vt->merge->order_facts(s, rows[i].m.order_no, k++ ? &f : &first);
+        if (rc == STORE_OK && k > 1)
+            *same =
+                strcmp(first.phone, f.phone) == 0 && strcmp(first.address_key, f.address_key) == 0;
+    }
+    if (rc != STORE_OK || *same)
+        return rc;
+    rc = s->vt->merge->remove(s, rows[0].merge_id);
+    char note[96];
+    snprintf(note, sizeof note,
+             "unmerged from shipment %lld: its orders no longer share buyer "
+             "and address",
+             (long long)rows[0].merge_id);
+    for (int i = 0; i < n && rc == STORE_OK; i++)
+        if (rows[i].m.status != ORDER_CANCELLED)
+            rc =
+                timeline_note(s, rows[i].m.order_id, rows[i].m.order_no, actor, "merge", note, now);
+    return rc;
+}
+
+static int fold_merges(store_t *s, const char *warehouse, holdings_t *hs, const char *actor,
+                       int64_t now) {
     merged_t mg = {0};
     int rc = s->vt->merge->members_at(s, warehouse, collect_member, &mg);
     if (mg.oom)
@@ -192,7 +223,9 @@ static int fold_merges(store_t *s, const char *warehouse, holdings_t *hs) {
         int end = i + 1;
         while (end < mg.n && mg.rows[end].merge_id == mg.rows[i].merge_id)
             end++;
-        if (!fold_merge(hs, mg.rows + i, end - i))
+        bool same = true;
+        rc = still_one_address(s, mg.rows + i, end - i, actor, now, &same);
+        if (rc == STORE_OK && same && !fold_merge(hs, mg.rows + i, end - i))
             rc = STORE_ERROR;
         i = end;
     }
@@ -495,7 +528,7 @@ static ordo_err_t wave_run(store_t *s, svc_op_t *op) {
     if (hs.oom)
         rc = STORE_ERROR;
     if (rc == STORE_OK)
-        rc = fold_merges(s, k->warehouse, &hs);
+        rc = fold_merges(s, k->warehouse, &hs, op->actor, op->now_ms);
     sources_t ss = {.s = s, .warehouse = k->warehouse, .index = json_object()};
     size_t cap = (size_t)(hs.n ? hs.n : 1);
     wave_order_t **taken = malloc(sizeof *taken * cap);

@@ -207,3 +207,17 @@ class MergeTest(ServerTestCase):
         self.assertEqual(
             self.fields(self.srv.request("PUT", "/v1/merges/rule", {"enabled": "yes"})[2]),
             {"enabled": "required"})
+
+    def test_an_address_edited_after_merging_dissolves_the_merge_at_wave_time(self):
+        wh = self.warehouse()
+        a = self.sku(wh)
+        one, two = self.order([(a, 1)]), self.order([(a, 1)])
+        m = self.merge([one, two])
+        self.srv.ok("PATCH", "/v1/orders/%s" % q(two),
+                    {"address": {"detail": "大望路甲18号3号楼2单元"}})
+        wave = self.wave(wh)
+        self.assertEqual(sorted(wave["orders"]), sorted([one, two]))
+        self.assertEqual(self.srv.request("GET", "/v1/merges/%d" % m["id"])[0], 404)
+        self.assertNotIn("merge", self.srv.get_order(one))
+        notes = [e["reason"] for e in self.srv.events(two) if e["type"] == "merge"]
+        self.assertIn("no longer share", notes[-1])
