@@ -156,9 +156,21 @@ class MergeTest(ServerTestCase):
         parcels = data["shipment"]["parcels"]
         self.assertEqual(sorted(p["order_no"] for p in parcels), [one, two])
         self.assertTrue(all(p["shipment_id"] == m["id"] for p in parcels))
+        by_order = {p["order_no"]: p for p in parcels}
+        self.assertEqual([i["sku"] for i in by_order[one]["items"]], [a])
+        self.assertEqual([(i["sku"], i["qty"]) for i in by_order[two]["items"]], [(b, 2)])
+        # one box: the same packaging on both, its weight recorded once (on the first)
+        self.assertEqual(by_order[one]["packaging"], by_order[two]["packaging"])
+        self.assertEqual(sorted(p["weight_g"] for p in parcels), [0, 1800])
+        self.assertEqual(data["shipment"]["orders"], [one, two])
         self.assertEqual([self.status_of(n) for n in (one, two)], ["packed", "packed"])
         status, _, shipped = self.srv.request("POST", "/v1/orders/%s/ship" % q(one), {})
         self.assertEqual(status, 200, shipped)
+        self.assertEqual(shipped["shipment"]["orders"], [one, two])
+        self.assertEqual({p["tracking_no"] for p in shipped["parcels"]},
+                         {shipped["shipment"]["tracking_no"]})
+        self.assertEqual(len(shipped["parcels"]), 2)
+        self.assertEqual(sum(1 for p in shipped["parcels"] if p["price_fen"]), 1)
         self.assertEqual([self.status_of(n) for n in (one, two)], ["shipped", "shipped"])
         p1 = self.srv.ok("GET", "/v1/orders/%s/parcels" % q(one))["items"]
         p2 = self.srv.ok("GET", "/v1/orders/%s/parcels" % q(two))["items"]
@@ -172,6 +184,14 @@ class MergeTest(ServerTestCase):
         text = label.decode() if isinstance(label, bytes) else label
         self.assertIn(one, text)
         self.assertIn(two, text)
+        for no in (one, two):
+            shipped_events = [e for e in self.srv.events(no) if e.get("to") == "shipped"]
+            self.assertEqual(len(shipped_events), 1)
+            self.assertIn(shipped["shipment"]["tracking_no"], shipped_events[0]["reason"])
+        # each member's units left the stock; `other` (same wave, not shipped) still holds its
+        for sku, on_hand, reserved in ((a, 99, 1), (b, 98, 0)):
+            [row] = [w for w in self.srv.stock(sku)["warehouses"] if w["warehouse"] == wh]
+            self.assertEqual((row["on_hand"], row["reserved"]), (on_hand, reserved), sku)
         v = self.srv.ok("GET", "/v1/ledger/verify")
         self.assertTrue(v["consistent"], v)
         self.assertEqual(self.srv.request("DELETE", "/v1/merges/%d" % m["id"])[0], 409)
