@@ -241,3 +241,21 @@ class MergeTest(ServerTestCase):
         self.assertNotIn("merge", self.srv.get_order(one))
         notes = [e["reason"] for e in self.srv.events(two) if e["type"] == "merge"]
         self.assertIn("no longer share", notes[-1])
+
+    def test_a_cancelled_member_leaves_the_others_merged(self):
+        wh = self.warehouse()
+        a = self.sku(wh)
+        one, two, three = self.order([(a, 1)]), self.order([(a, 1)]), self.order([(a, 1)])
+        m = self.merge([one, two, three])
+        self.srv.ok("POST", "/v1/orders/%s/cancel" % q(two), {"reason": "buyer asked"})
+        wave = self.wave(wh)
+        self.assertEqual(sorted(wave["orders"]), sorted([one, three]))
+        [task] = [t for t in wave["tasks"] if {l["order_no"] for l in t["lines"]} & {one, three}]
+        self.assertEqual({l["order_no"] for l in task["lines"]}, {one, three})
+        self.pick_all(wave)
+        status, _, data = self.pack(three, [(a, 2)])
+        self.assertEqual(status, 200, data)
+        self.assertEqual(data["shipment"]["orders"], [one, three])
+        self.assertEqual(self.status_of(one), "packed")
+        self.assertEqual(self.srv.ok("GET", "/v1/merges/%d" % m["id"])["orders"],
+                         [one, two, three])

@@ -497,6 +497,15 @@ class OpenApiServedTest(ServerTestCase):
         self.conforms("/v1/allocation/policy", "PUT",
                       s.request("PUT", "/v1/allocation/policy", {"policy": "x"}))
         self.conforms("/v1/allocation/policy", "GET", s.request("GET", "/v1/allocation/policy"))
+        # Merged shipments (the full flow is in test_merge.py).
+        self.conforms("/v1/merges/rule", "GET", s.request("GET", "/v1/merges/rule"))
+        self.conforms("/v1/merges/rule", "PUT",
+                      s.request("PUT", "/v1/merges/rule", {"enabled": False}))
+        self.conforms("/v1/merges/rule", "PUT", s.request("PUT", "/v1/merges/rule", {}))
+        self.conforms("/v1/merges", "POST", s.request(
+            "POST", "/v1/merges", {"orders": [o["order_no"], p["order_no"]]}))
+        self.conforms("/v1/merges/{id}", "GET", s.request("GET", "/v1/merges/999999"))
+        self.conforms("/v1/merges/{id}", "DELETE", s.request("DELETE", "/v1/merges/999999"))
         self.conforms("/v1/orders/{order_no}/reallocate", "POST", s.request(
             "POST", "/v1/orders/%s/reallocate" % o["order_no"], {"reason": "again"}))
         self.conforms("/v1/orders/{order_no}/reallocate", "POST", s.request(
