@@ -24,6 +24,7 @@
 #include "svc/reconcile.h"
 #include "svc/review.h"
 #include "svc/stock.h"
+#include "svc/merges.h"
 #include "svc/waves.h"
 #include "svc/webhooks.h"
 #include "svc/allocation_decision.h"
@@ -669,6 +670,31 @@ static svc_op_t *get_order_picks(http_req_t *q, svc_result_t *r) {
     return NULL;
 }
 
+static svc_op_t *post_merge(http_req_t *q, svc_result_t *r) {
+    return merge_create_op(q->app, q->body, q->actor, r);
+}
+
+static svc_op_t *get_merge(http_req_t *q, svc_result_t *r) {
+    int64_t id = path_id(q, 0, "merge", r);
+    if (id)
+        merge_get(q->app, id, r);
+    return NULL;
+}
+
+static svc_op_t *delete_merge(http_req_t *q, svc_result_t *r) {
+    int64_t id = path_id(q, 0, "merge", r);
+    return id ? merge_delete_op(q->app, id, q->actor, r) : NULL;
+}
+
+static svc_op_t *get_merge_rule(http_req_t *q, svc_result_t *r) {
+    merge_rule_get(q->app, r);
+    return NULL;
+}
+
+static svc_op_t *put_merge_rule(http_req_t *q, svc_result_t *r) {
+    return merge_rule_put_op(q->app, q->body, q->actor, r);
+}
+
 const http_route_t http_routes[] = {
     {"PUT", "/v1/skus/{}", put_sku, true, NULL, ROUTE_JSON},
     {"GET", "/v1/skus/{}", get_sku, false, NULL, ROUTE_JSON},
@@ -747,6 +773,11 @@ const http_route_t http_routes[] = {
     {"POST", "/v1/picks/{}/short", post_pick_short, true, NULL, ROUTE_JSON},
     {"POST", "/v1/picks/{}/qc-reject", post_pick_qc_reject, true, NULL, ROUTE_JSON},
     {"GET", "/v1/orders/{}/picks", get_order_picks, false, NULL, ROUTE_JSON},
+    {"GET", "/v1/merges/rule", get_merge_rule, false, NULL, ROUTE_JSON},
+    {"PUT", "/v1/merges/rule", put_merge_rule, true, NULL, ROUTE_JSON},
+    {"POST", "/v1/merges", post_merge, true, "/v1/merges/", ROUTE_JSON},
+    {"GET", "/v1/merges/{}", get_merge, false, NULL, ROUTE_JSON},
+    {"DELETE", "/v1/merges/{}", delete_merge, false, NULL, ROUTE_JSON},
 };
 
 const int http_routes_count = sizeof http_routes / sizeof http_routes[0];

@@ -8,6 +8,7 @@
 #include "core/lifecycle.h"
 #include "core/reserve.h"
 #include "store/exception_pool_store.h"
+#include "store/merge_store.h"
 #include "store/pick_store.h"
 
 /* The storage interface. Every engine (SQLite now, PostgreSQL next) fills one vtable; the
@@ -502,6 +503,8 @@ typedef struct store_vtable {
     const pick_store_vtable_t *pick;
     /* Finding, assigning and working exceptions (store/exception_pool_store.h). */
     const exception_pool_vtable_t *exception_pool;
+    /* Merged shipments (store/merge_store.h). */
+    const merge_store_vtable_t *merge;
 } store_vtable_t;
 
 struct store {

@@ -1,3 +1,4 @@
+#include "svc/merges.h"
 #include "svc/orders.h"
 
 #include <stdio.h>
@@ -100,6 +101,11 @@ int order_load_view(store_t *s, int64_t id, const char *order_no, json_t **out) 
         else
             json_object_set_new(*out, "line_edits", line_edits_view(edits));
     }
+    json_t *merge = NULL;
+    if (rc == STORE_OK)
+        rc = merge_of_order_json(s, rec.id, &merge);
+    if (merge)
+        json_object_set_new(*out, "merge", merge);
     json_decref(edits);
     json_decref(exceptions);
     json_decref(holds);

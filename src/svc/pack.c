@@ -7,6 +7,7 @@
 #include "core/limits.h"
 #include "core/packaging.h"
 #include "svc/fields.h"
+#include "svc/merges.h"
 #include "svc/parcels.h"
 #include "svc/invoices.h"
 #include "svc/timeline.h"
@@ -24,6 +25,7 @@ typedef struct {
 } scan_t;
 
 typedef struct {
+    int member; /* the shipment member the line is of (0 for an order packed alone) */
     int line;
     const char *sku; /* borrowed from the order's document */
     char barcode[BARCODE_MAX + 1];
@@ -177,6 +179,154 @@ static json_t *packaging_json(const packaging_t *pk) {
                      materials, "fits", pk->fits);
 }
 
+/* A merged shipment: the scans are matched against every member's lines, all packed into one
+ * box. Each member gets a parcel row of its own items naming the shipment; the box's
+ * weight and sides are recorded on the first member's parcel and 0 on the others (their
+ * goods are in that box), so weights and freight summed over parcels stay true. Every
+ * member moves picking -> packed. */
+static ordo_err_t pack_shipment(store_t *s, pack_op_t *p, const order_rec_t *asked, int64_t mid,
+                                const merge_member_t *m, int n_members) {
+    svc_op_t *op = &p->op;
+    order_rec_t recs[MERGE_MEMBERS_MAX];
+    memset(recs, 0, sizeof recs);
+    pack_line_t *lines = calloc((size_t)ORDO_ORDER_LINES_MAX * (size_t)n_members, sizeof *lines);
+    json_t *all_parcels[MERGE_MEMBERS_MAX] = {0};
+    json_t *items[MERGE_MEMBERS_MAX] = {0};
+    json_t *pack = NULL, *shipment_parcels = NULL;
+    int64_t parcel_ids[MERGE_MEMBERS_MAX] = {0};
+    ordo_err_t e = ORDO_E_OK;
+    int n = 0, rc = lines ? STORE_OK : STORE_ERROR;
+    for (int i = 0; i < n_members && rc == STORE_OK; i++) {
+        rc = s->vt->order_get(s, m[i].order_id, NULL, &recs[i]);
+        if (rc != STORE_OK)
+            break;
+        if (recs[i].status != ORDER_PICKING) {
+            e = svc_fail(&op->result, ORDO_E_ILLEGAL_TRANSITION,
+                         "order %s of shipment %lld is %s: a merged shipment packs once all its "
+                         "orders are picked",
+                         recs[i].order_no, (long long)mid, order_status_name(recs[i].status));
+            goto out;
+        }
+        int k = 0;
+        rc = s->vt->parcels_of_order(s, recs[i].id, &all_parcels[i]);
+        if (rc == STORE_OK)
+            rc = load_lines(s, &recs[i], all_parcels[i], lines + n, &k);
+        for (int j = 0; j < k; j++)
+            lines[n + j].member = i;
+        n += k;
+    }
+    if (rc != STORE_OK) {
+        e = ORDO_E_STORE;
+        goto out;
+    }
+    if (p->partial)
+        field_errors_add(svc_errors(&op->result), "partial", "merged_shipment",
+                         "order %s is in merged shipment %lld: it packs whole in one box",
+                         asked->order_no, (long long)mid);
+    match_scans(p, lines, n, false, svc_errors(&op->result));
+    if (svc_error_count(&op->result)) {
+        e = svc_fail(&op->result, ORDO_E_VALIDATION,
+                     "the box does not match merged shipment %lld; nothing was packed",
+                     (long long)mid);
+        goto out;
+    }
+    pack_item_t *packed_items = malloc(sizeof *packed_items * (size_t)(n ? n : 1));
+    int n_packed = 0;
+    for (int i = 0; i < n_members; i++)
+        items[i] = json_array();
+    for (int i = 0; packed_items && i < n; i++) {
+        if (lines[i].packing == 0)
+            continue;
+        packed_items[n_packed] = lines[i].item;
+        packed_items[n_packed++].qty = (int)lines[i].packing;
+        json_array_append_new(items[lines[i].member],
+                              json_pack("{s:i, s:s, s:s, s:I}", "line", lines[i].line, "sku",
+                                        lines[i].sku, "barcode", lines[i].barcode, "qty",
+                                        (json_int_t)lines[i].packing));
+    }
+    packaging_t pk = packaging_choose(packed_items, n_packed);
+    free(packed_items);
+    pack = packaging_json(&pk);
+    char *pack_text = json_dumps(pack, JSON_COMPACT);
+    rc = pack_text ? STORE_OK : STORE_ERROR;
+    bool first = true;
+    for (int i = 0; i < n_members && rc == STORE_OK; i++) {
+        if (json_array_size(items[i]) == 0)
+            continue;
+        char *items_text = json_dumps(items[i], JSON_COMPACT);
+        parcel_rec_t pr = {.order_id = recs[i].id,
+                           .packaging_json = pack_text,
+                           .items_json = items_text,
+                           .weight_g = first ? p->weight_g : 0,
+                           .length_mm = first ? p->length_mm : 0,
+                           .width_mm = first ? p->width_mm : 0,
+                           .height_mm = first ? p->height_mm : 0,
+                           .actor = op->actor,
+                           .now_ms = op->now_ms};
+        first = false;
+        rc = items_text ? s->vt->parcel_insert(s, &pr, &parcel_ids[i]) : STORE_ERROR;
+        free(items_text);
+        if (rc == STORE_OK)
+            rc = s->vt->merge->parcel_set_shipment(s, parcel_ids[i], mid);
+    }
+    free(pack_text);
+    for (int i = 0; i < n_members && rc == STORE_OK; i++) {
+        char reason[160];
+        snprintf(reason, sizeof reason, "parcel %lld packed in %s with merged shipment %lld",
+                 (long long)parcel_ids[i], pk.box_name, (long long)mid);
+        order_status_t to;
+        bool legal = lifecycle_next(recs[i].status, ORDER_EV_PACK, &to);
+        rc = legal ? s->vt->order_set_status(s, recs[i].id, to, op->now_ms) : STORE_ERROR;
+        if (rc == STORE_OK)
+            rc = timeline_transition(s, recs[i].id, recs[i].order_no, op->actor,
+                                     (int)recs[i].status, to, reason, op->now_ms);
+    }
+    shipment_parcels = json_array();
+    for (int i = 0; i < n_members && rc == STORE_OK; i++) {
+        json_t *row = NULL;
+        if (!parcel_ids[i])
+            continue;
+        rc = s->vt->parcel_get(s, parcel_ids[i], &row);
+        if (rc == STORE_OK)
+            json_array_append_new(shipment_parcels, parcel_view(row));
+        json_decref(row);
+    }
+    json_t *views = rc == STORE_OK ? parcel_views_of_order(s, asked->id) : NULL;
+    json_t *invoice = NULL;
+    if (views) {
+        rc = invoice_for_parcel(s, asked->id, &invoice);
+        if (rc == STORE_NOT_FOUND)
+            rc = STORE_OK;
+    }
+    if (!views || rc != STORE_OK) {
+        json_decref(views);
+        json_decref(invoice);
+        e = ORDO_E_STORE;
+        goto out;
+    }
+    json_t *orders = json_array();
+    for (int i = 0; i < n_members; i++)
+        json_array_append_new(orders, json_string(recs[i].order_no));
+    json_t *remark = json_object_get(asked->doc, "remark");
+    json_t *mine = json_incref(json_array_get(views, json_array_size(views) - 1));
+    svc_ok(&op->result, 200,
+           json_pack("{s:s, s:s, s:O, s:o, s:o, s:o, s:{s:I, s:o, s:O}}", "order_no",
+                     asked->order_no, "status", order_status_name(ORDER_PACKED), "remark",
+                     remark ? remark : json_null(), "parcel", mine, "parcels", views, "invoice",
+                     invoice ? invoice : json_null(), "shipment", "id", (json_int_t)mid, "orders",
+                     orders, "parcels", shipment_parcels));
+out:
+    for (int i = 0; i < n_members; i++) {
+        json_decref(all_parcels[i]);
+        json_decref(items[i]);
+        order_rec_clear(&recs[i]);
+    }
+    json_decref(shipment_parcels);
+    json_decref(pack);
+    free(lines);
+    return e;
+}
+
 static ordo_err_t pack_run(store_t *s, svc_op_t *op) {
     pack_op_t *p = (pack_op_t *)op;
     order_rec_t rec = {0};
@@ -185,6 +335,18 @@ static ordo_err_t pack_run(store_t *s, svc_op_t *op) {
         return svc_fail(&op->result, ORDO_E_NOT_FOUND, "no order %s", p->order_no);
     if (rc != STORE_OK)
         return ORDO_E_STORE;
+    int64_t mid = 0;
+    merge_member_t members[MERGE_MEMBERS_MAX];
+    int n_members = 0;
+    if (merge_shipment_of(s, rec.id, &mid, members, &n_members) != STORE_OK) {
+        order_rec_clear(&rec);
+        return ORDO_E_STORE;
+    }
+    if (n_members >= 2 && rec.status == ORDER_PICKING) {
+        ordo_err_t me = pack_shipment(s, p, &rec, mid, members, n_members);
+        order_rec_clear(&rec);
+        return me;
+    }
     ordo_err_t e = ORDO_E_OK;
     json_t *parcels = NULL, *items = NULL, *pack = NULL;
     pack_line_t *lines = calloc(ORDO_ORDER_LINES_MAX, sizeof *lines);

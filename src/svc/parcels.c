@@ -127,8 +127,20 @@ void parcel_label(app_t *app, int64_t id, label_kind_t kind, svc_result_t *r) {
                  doc_text(rec.doc, "address", "detail"));
         parcel_origin_province(s, &rec, INT64_MAX, sender);
         const char *name = json_string_value(json_object_get(config, "name"));
+        /* A merged shipment's box carries one label naming every order in it. */
+        char orders[MERGE_MEMBERS_MAX * 33] = "";
+        int64_t shipment = json_integer_value(json_object_get(row, "shipment_id"));
+        merge_member_t members[MERGE_MEMBERS_MAX];
+        int n_members = 0;
+        if (shipment &&
+            s->vt->merge->members(s, shipment, members, MERGE_MEMBERS_MAX, &n_members) == STORE_OK)
+            for (int i = 0; i < n_members; i++) {
+                size_t len = strlen(orders);
+                snprintf(orders + len, sizeof orders - len, "%s%s", len ? " " : "",
+                         members[i].order_no);
+            }
         label_t l = {
-            .order_no = rec.order_no,
+            .order_no = orders[0] ? orders : rec.order_no,
             .parcel_id = id,
             .carrier_code = code,
             .carrier_name = name ? name : code,

@@ -8,6 +8,7 @@
 #include "core/limits.h"
 #include "svc/carriers.h"
 #include "svc/fields.h"
+#include "svc/merges.h"
 #include "svc/parcels.h"
 #include "svc/invoices.h"
 #include "svc/ship_stock.h"
@@ -145,6 +146,180 @@ static void list_add(char *buf, size_t cap, const char *sep, const char *text) {
     snprintf(buf + len, cap - len, "%s%s", len ? sep : "", text);
 }
 
+/* The packed parcels of a merged shipment among an order's parcels, into ids. */
+static int shipment_parcels(json_t *parcels, int64_t mid, int64_t *ids, int max) {
+    int n = 0;
+    size_t i;
+    json_t *p;
+    json_array_foreach(parcels, i, p) {
+        if (n < max && json_integer_value(json_object_get(p, "shipment_id")) == mid &&
+            strcmp(json_string_value(json_object_get(p, "status")), "packed") == 0)
+            ids[n++] = json_integer_value(json_object_get(p, "id"));
+    }
+    return n;
+}
+
+/* A merged shipment leaves as one box: one carrier chosen for the box (the first member's
+ * parcel carries its weight and sides), one tracking number drawn once and written on every
+ * member's parcel (the freight on the first), one label. Each member's stock leaves, its
+ * status moves and its buyer is told as when it ships alone. */
+static ordo_err_t ship_shipment(store_t *s, ship_op_t *sh, const order_rec_t *asked, int64_t mid,
+                                const merge_member_t *m, int n_members) {
+    svc_op_t *op = &sh->op;
+    order_rec_t recs[MERGE_MEMBERS_MAX];
+    memset(recs, 0, sizeof recs);
+    json_t *before[MERGE_MEMBERS_MAX] = {0};
+    int64_t ids[MERGE_MEMBERS_MAX][SHIP_PARCELS_MAX];
+    int n_ids[MERGE_MEMBERS_MAX] = {0};
+    json_t *lead_only = json_array(), *shipped = json_array();
+    carrier_t *cs = NULL;
+    int n_cs = 0, n_plan = 0, rc = STORE_OK;
+    planned_t planned[1];
+    ordo_err_t e = ORDO_E_OK;
+    json_t *lead = NULL;
+    int64_t lead_id = 0;
+    for (int i = 0; i < n_members && rc == STORE_OK; i++) {
+        rc = s->vt->order_get(s, m[i].order_id, NULL, &recs[i]);
+        if (rc != STORE_OK)
+            break;
+        if (recs[i].status != ORDER_PACKED) {
+            e = svc_fail(&op->result, ORDO_E_ILLEGAL_TRANSITION,
+                         "order %s of merged shipment %lld is %s: the shipment leaves once "
+                         "all its orders are packed",
+                         recs[i].order_no, (long long)mid, order_status_name(recs[i].status));
+            goto out;
+        }
+        rc = s->vt->parcels_of_order(s, recs[i].id, &before[i]);
+        if (rc != STORE_OK)
+            break;
+        n_ids[i] = shipment_parcels(before[i], mid, ids[i], SHIP_PARCELS_MAX);
+        size_t k;
+        json_t *p;
+        json_array_foreach(before[i], k, p) {
+            int64_t id = json_integer_value(json_object_get(p, "id"));
+            for (int j = 0; j < n_ids[i]; j++)
+                if (ids[i][j] == id && (!lead_id || id < lead_id)) {
+                    lead_id = id;
+                    lead = p;
+                }
+        }
+    }
+    if (rc == STORE_OK)
+        rc = carriers_load(s, &cs, &n_cs);
+    if (rc != STORE_OK) {
+        e = ORDO_E_STORE;
+        goto out;
+    }
+    if (lead)
+        json_array_append(lead_only, lead);
+    char origin[128];
+    int from = parcel_origin_province(s, asked, op->now_ms, origin);
+    if (!plan(sh, asked, lead_only, cs, n_cs, from, planned, &n_plan)) {
+        e = op->result.err;
+        goto out;
+    }
+    const carrier_t *c = &cs[planned[0].choice.index];
+    const tracking_source_t *src = tracking_source_for(c);
+    int64_t have = 0;
+    if (src->available(src, s, c, &have) != STORE_OK) {
+        e = ORDO_E_STORE;
+        goto out;
+    }
+    if (have < 1) {
+        e = pool_empty(s, op, asked, c, have, 1);
+        goto out;
+    }
+    char number[48];
+    rc = src->next(src, s, c, lead_id, op->now_ms, number);
+    if (rc == STORE_OK && !carrier_tracking_valid(c, number)) {
+        e = svc_fail(&op->result, ORDO_E_CONFLICT,
+                     "tracking number %s from the %s pool does not match the carrier's format "
+                     "any more; nothing was shipped",
+                     number, c->code);
+        goto out;
+    }
+    for (int i = 0; i < n_members && rc == STORE_OK; i++)
+        for (int j = 0; j < n_ids[i] && rc == STORE_OK; j++)
+            rc = s->vt->parcel_ship(
+                s, ids[i][j], c->code, number, ship_zone_name(planned[0].choice.zone),
+                ids[i][j] == lead_id ? planned[0].choice.price_fen : 0, op->now_ms);
+    char together[400] = "";
+    for (int i = 0; i < n_members; i++)
+        list_add(together, sizeof together, " ", recs[i].order_no);
+    json_t *orders = json_array();
+    for (int i = 0; i < n_members && rc == STORE_OK; i++) {
+        json_array_append_new(orders, json_string(recs[i].order_no));
+        json_t *after = NULL;
+        rc = ship_stock_consume(s, recs[i].id, recs[i].order_no, before[i], ids[i], n_ids[i],
+                                op->actor, op->now_ms);
+        if (rc == STORE_OK)
+            rc = s->vt->parcels_of_order(s, recs[i].id, &after);
+        if (rc != STORE_OK)
+            break;
+        order_event_t ev =
+            all_lines_shipped(recs[i].doc, after) ? ORDER_EV_SHIP : ORDER_EV_SHIP_PARTIAL;
+        order_status_t to;
+        if (!lifecycle_next(recs[i].status, ev, &to)) {
+            rc = STORE_ERROR;
+            json_decref(after);
+            break;
+        }
+        char reason[800];
+        snprintf(reason, sizeof reason, "%s %s (merged shipment %lld: %s)", c->name, number,
+                 (long long)mid, together);
+        json_t *extra = json_pack("{s:s, s:s, s:s}", "carrier", c->code, "carrier_name", c->name,
+                                  "tracking_no", number);
+        rc = s->vt->order_set_status(s, recs[i].id, to, op->now_ms);
+        if (rc == STORE_OK)
+            rc = invoice_parcel_shipped(s, recs[i].id, op->now_ms);
+        if (rc == STORE_OK)
+            rc = timeline_transition_with(s, recs[i].id, recs[i].order_no, op->actor,
+                                          recs[i].status, to, reason, extra, op->now_ms);
+        json_decref(extra);
+        size_t k;
+        json_t *p;
+        json_array_foreach(after, k, p) {
+            for (int j = 0; j < n_ids[i]; j++)
+                if (ids[i][j] == json_integer_value(json_object_get(p, "id"))) {
+                    json_t *v = parcel_view(p);
+                    json_object_set_new(v, "chosen_by", json_string(planned[0].choice.why));
+                    json_object_set_new(v, "chargeable_g",
+                                        json_integer(planned[0].choice.chargeable_g));
+                    json_object_set_new(v, "promised_days",
+                                        json_integer(planned[0].choice.promised_days));
+                    json_array_append_new(shipped, v);
+                }
+        }
+        json_decref(after);
+    }
+    if (rc != STORE_OK) {
+        json_decref(orders);
+        e = ORDO_E_STORE;
+        goto out;
+    }
+    order_status_t now_status = ORDER_SHIPPED;
+    for (int i = 0; i < n_members; i++)
+        if (recs[i].id == asked->id) {
+            order_rec_t fresh = {0};
+            if (s->vt->order_get(s, asked->id, NULL, &fresh) == STORE_OK)
+                now_status = fresh.status;
+            order_rec_clear(&fresh);
+        }
+    svc_ok(&op->result, 200,
+           json_pack("{s:s, s:s, s:O, s:{s:I, s:o, s:s, s:s}}", "order_no", asked->order_no,
+                     "status", order_status_name(now_status), "parcels", shipped, "shipment", "id",
+                     (json_int_t)mid, "orders", orders, "carrier", c->code, "tracking_no", number));
+out:
+    for (int i = 0; i < n_members; i++) {
+        json_decref(before[i]);
+        order_rec_clear(&recs[i]);
+    }
+    json_decref(lead_only);
+    json_decref(shipped);
+    carriers_free(cs, n_cs);
+    return e;
+}
+
 static ordo_err_t ship_run(store_t *s, svc_op_t *op) {
     ship_op_t *sh = (ship_op_t *)op;
     order_rec_t rec = {0};
@@ -153,6 +328,18 @@ static ordo_err_t ship_run(store_t *s, svc_op_t *op) {
         return svc_fail(&op->result, ORDO_E_NOT_FOUND, "no order %s", sh->order_no);
     if (rc != STORE_OK)
         return ORDO_E_STORE;
+    int64_t mid = 0;
+    merge_member_t members[MERGE_MEMBERS_MAX];
+    int n_members = 0;
+    if (merge_shipment_of(s, rec.id, &mid, members, &n_members) != STORE_OK) {
+        order_rec_clear(&rec);
+        return ORDO_E_STORE;
+    }
+    if (n_members >= 2 && rec.status == ORDER_PACKED) {
+        ordo_err_t me = ship_shipment(s, sh, &rec, mid, members, n_members);
+        order_rec_clear(&rec);
+        return me;
+    }
     ordo_err_t e = ORDO_E_OK;
     json_t *parcels = NULL, *after = NULL, *shipped = NULL;
     carrier_t *cs = NULL;

@@ -108,6 +108,7 @@ const char *const timeline_topics[] = {
     "order.allocation",
     "stock.low",
     "order.picked",
+    "order.merge",
     NULL,
 };
 

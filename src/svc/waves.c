@@ -8,6 +8,7 @@
 #include "core/wave_plan.h"
 #include "svc/exceptions.h"
 #include "svc/fields.h"
+#include "svc/merges.h"
 #include "svc/pick_source.h"
 #include "svc/timeline.h"
 #include "util/timefmt.h"
@@ -16,7 +17,10 @@
 #define WAVE_ORDERS_DEFAULT 50
 #define CARRIER_MAX 32
 
+/* A line to pick; its own order, since a merged shipment's lines sit on its first order. */
 typedef struct {
+    int64_t order_id;
+    char order_no[32];
     int line_no;
     char sku[ORDO_CODE_MAX + 1];
     int64_t qty;
@@ -30,6 +34,11 @@ typedef struct {
     order_status_t status;
     int n_lines, cap_lines;
     wave_line_t *lines;
+    /* Merged shipments: a member after the first has its lines folded into the first's
+     * (lead is the first's index), and a shipment missing a member here waits whole. */
+    int lead; /* -1 unless folded */
+    bool waits;
+    bool in_wave;
 } wave_order_t;
 
 typedef struct {
@@ -69,6 +78,7 @@ static void collect_holding(void *ctx, const wave_holding_t *h) {
         snprintf(o->order_no, sizeof o->order_no, "%s", h->order_no);
         snprintf(o->carrier, sizeof o->carrier, "%s", h->carrier ? h->carrier : "");
         o->status = (order_status_t)h->status;
+        o->lead = -1;
     }
     if (strcmp(h->warehouse, hs->warehouse) != 0) {
         o->elsewhere = true;
@@ -85,9 +95,142 @@ static void collect_holding(void *ctx, const wave_holding_t *h) {
         o->cap_lines = cap;
     }
     wave_line_t *l = &o->lines[o->n_lines++];
+    l->order_id = h->order_id;
+    snprintf(l->order_no, sizeof l->order_no, "%s", h->order_no);
     l->line_no = h->line_no;
     snprintf(l->sku, sizeof l->sku, "%s", h->sku);
     l->qty = h->qty;
+}
+
+typedef struct {
+    int64_t merge_id;
+    merge_member_t m;
+} merged_row_t;
+
+typedef struct {
+    int n, cap;
+    merged_row_t *rows;
+    bool oom;
+} merged_t;
+
+static void collect_member(void *ctx, int64_t merge_id, const merge_member_t *m) {
+    merged_t *mg = ctx;
+    if (mg->oom)
+        return;
+    if (mg->n == mg->cap) {
+        int cap = mg->cap ? mg->cap * 2 : 16;
+        merged_row_t *grown = realloc(mg->rows, sizeof *grown * (size_t)cap);
+        if (!grown) {
+            mg->oom = true;
+            return;
+        }
+        mg->rows = grown;
+        mg->cap = cap;
+    }
+    mg->rows[mg->n++] = (merged_row_t){.merge_id = merge_id, .m = *m};
+}
+
+/* Holdings come by order id: a binary search finds a member. */
+static int holding_index(const holdings_t *hs, int64_t order_id) {
+    int lo = 0, hi = hs->n - 1;
+    while (lo <= hi) {
+        int mid = lo + (hi - lo) / 2;
+        if (hs->orders[mid].id == order_id)
+            return mid;
+        if (hs->orders[mid].id < order_id)
+            lo = mid + 1;
+        else
+            hi = mid - 1;
+    }
+    return -1;
+}
+
+/* One merged shipment: when every member (cancelled ones aside) is an approved candidate
+ * held wholly here, the others' lines join the first's, so the plan keeps them in one task;
+ * otherwise its approved members wait for the next wave. */
+static bool fold_merge(holdings_t *hs, const merged_row_t *rows, int n) {
+    int idx[MERGE_MEMBERS_MAX], k = 0;
+    bool whole = true;
+    for (int i = 0; i < n && k < MERGE_MEMBERS_MAX; i++) {
+        if (rows[i].m.status == ORDER_CANCELLED)
+            continue;
+        int at = holding_index(hs, rows[i].m.order_id);
+        if (at < 0 || hs->orders[at].status != ORDER_APPROVED || hs->orders[at].elsewhere)
+            whole = false;
+        if (at >= 0 && hs->orders[at].status == ORDER_APPROVED)
+            idx[k++] = at;
+    }
+    if (!whole || k < 2) {
+        for (int i = 0; i < k && !whole; i++)
+            hs->orders[idx[i]].waits = true;
+        return true;
+    }
+    wave_order_t *lead = &hs->orders[idx[0]];
+    for (int i = 1; i < k; i++) {
+        wave_order_t *o = &hs->orders[idx[i]];
+        int need = lead->n_lines + o->n_lines;
+        if (need > lead->cap_lines) {
+            wave_line_t *grown = realloc(lead->lines, sizeof *grown * (size_t)need);
+            if (!grown)
+                return false;
+            lead->lines = grown;
+            lead->cap_lines = need;
+        }
+        memcpy(lead->lines + lead->n_lines, o->lines, sizeof *o->lines * (size_t)o->n_lines);
+        lead->n_lines = need;
+        o->lead = idx[0];
+    }
+    return true;
+}
+
+/* An order edited after it was merged (another phone or address) no longer ships with the
+ * others: the merge is dissolved, with a note on each member, and they go alone. */
+static int still_one_address(store_t *s, const merged_row_t *rows, int n, const char *actor,
+                             int64_t now, bool *same) {
+    merge_facts_t first, f;
+    int k = 0, rc = STORE_OK;
+    *same = true;
+    for (int i = 0; i < n && rc == STORE_OK && *same; i++) {
+        if (rows[i].m.status == ORDER_CANCELLED)
+            continue;
+        rc = s->vt->merge->order_facts(s, rows[i].m.order_no, k++ ? &f : &first);
+        if (rc == STORE_OK && k > 1)
+            *same =
+                strcmp(first.phone, f.phone) == 0 && strcmp(first.address_key, f.address_key) == 0;
+    }
+    if (rc != STORE_OK || *same)
+        return rc;
+    rc = s->vt->merge->remove(s, rows[0].merge_id);
+    char note[96];
+    snprintf(note, sizeof note,
+             "unmerged from shipment %lld: its orders no longer share buyer "
+             "and address",
+             (long long)rows[0].merge_id);
+    for (int i = 0; i < n && rc == STORE_OK; i++)
+        if (rows[i].m.status != ORDER_CANCELLED)
+            rc =
+                timeline_note(s, rows[i].m.order_id, rows[i].m.order_no, actor, "merge", note, now);
+    return rc;
+}
+
+static int fold_merges(store_t *s, const char *warehouse, holdings_t *hs, const char *actor,
+                       int64_t now) {
+    merged_t mg = {0};
+    int rc = s->vt->merge->members_at(s, warehouse, collect_member, &mg);
+    if (mg.oom)
+        rc = STORE_ERROR;
+    for (int i = 0; i < mg.n && rc == STORE_OK;) {
+        int end = i + 1;
+        while (end < mg.n && mg.rows[end].merge_id == mg.rows[i].merge_id)
+            end++;
+        bool same = true;
+        rc = still_one_address(s, mg.rows + i, end - i, actor, now, &same);
+        if (rc == STORE_OK && same && !fold_merge(hs, mg.rows + i, end - i))
+            rc = STORE_ERROR;
+        i = end;
+    }
+    free(mg.rows);
+    return rc;
 }
 
 static void holdings_free(holdings_t *hs) {
@@ -254,11 +397,11 @@ static bool source_order(sources_t *ss, const wave_order_t *o, int32_t today, li
         int64_t missing = 0;
         int n = pick_source_take(src, o->lines[l].qty, today, NULL, takes, &missing);
         for (int t = 0; t < n; t++) {
-            pick_line_t pl = {.order_id = o->id,
+            pick_line_t pl = {.order_id = o->lines[l].order_id,
                               .line_no = o->lines[l].line_no,
                               .qty = takes[t].qty,
                               .slot = slot};
-            snprintf(pl.order_no, sizeof pl.order_no, "%s", o->order_no);
+            snprintf(pl.order_no, sizeof pl.order_no, "%s", o->lines[l].order_no);
             snprintf(pl.warehouse, sizeof pl.warehouse, "%s", ss->warehouse);
             memcpy(pl.sku, src->sku, sizeof pl.sku);
             memcpy(pl.barcode, src->barcode, sizeof pl.barcode);
@@ -338,7 +481,7 @@ static int candidates(const wave_op_t *k, holdings_t *hs, sources_t *ss, wave_or
     int n = 0, rc = STORE_OK;
     for (int i = 0; i < hs->n && rc == STORE_OK; i++) {
         wave_order_t *o = &hs->orders[i];
-        if (o->elsewhere || o->n_lines == 0)
+        if (o->elsewhere || o->n_lines == 0 || o->waits || o->lead >= 0)
             continue;
         if (k->carrier[0] && o->carrier[0] && strcmp(o->carrier, k->carrier) != 0)
             continue;
@@ -378,10 +521,14 @@ static ordo_err_t wave_run(store_t *s, svc_op_t *op) {
         return svc_fail(&op->result, ORDO_E_NOT_FOUND, "no warehouse '%s'", k->warehouse);
     if (rc != STORE_OK)
         return ORDO_E_STORE;
+    rc = merge_by_rule(s, k->warehouse, op->now_ms);
     holdings_t hs = {.warehouse = k->warehouse};
-    rc = s->vt->pick->wave_holdings(s, k->warehouse, collect_holding, &hs);
+    if (rc == STORE_OK)
+        rc = s->vt->pick->wave_holdings(s, k->warehouse, collect_holding, &hs);
     if (hs.oom)
         rc = STORE_ERROR;
+    if (rc == STORE_OK)
+        rc = fold_merges(s, k->warehouse, &hs, op->actor, op->now_ms);
     sources_t ss = {.s = s, .warehouse = k->warehouse, .index = json_object()};
     size_t cap = (size_t)(hs.n ? hs.n : 1);
     wave_order_t **taken = malloc(sizeof *taken * cap);
@@ -433,6 +580,7 @@ static ordo_err_t wave_run(store_t *s, svc_op_t *op) {
             if (source_order(&ss, taken[idx], today, &bufs[g], slot, &short_sku, &short_units,
                              &rc)) {
                 in_wave[idx] = true;
+                taken[idx]->in_wave = true;
                 moved++;
                 continue;
             }
@@ -465,9 +613,11 @@ static ordo_err_t wave_run(store_t *s, svc_op_t *op) {
             rc = write_task(s, k->wave_id, groups[g].zone ? groups[g].zone : "mixed", &bufs[g],
                             &route_dm, &baseline_dm);
     }
-    for (int i = 0; i < n && rc == STORE_OK; i++)
-        if (in_wave[i])
-            rc = start_picking(s, taken[i], k->wave_id, op->actor, op->now_ms);
+    for (int i = 0; i < hs.n && rc == STORE_OK; i++) {
+        const wave_order_t *o = &hs.orders[i];
+        if (o->in_wave || (o->lead >= 0 && hs.orders[o->lead].in_wave))
+            rc = start_picking(s, o, k->wave_id, op->actor, op->now_ms);
+    }
     if (rc == STORE_OK)
         rc = s->vt->pick->wave_set_distance(s, k->wave_id, route_dm, baseline_dm);
     json_t *body = NULL;

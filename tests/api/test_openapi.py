@@ -93,6 +93,11 @@ OPERATIONS = {
     ("/v1/reports/near-expiry", "get"): {"200", "401", "422"},
     ("/v1/waves", "post"): {"201", "200", "401", "404", "409", "422"},
     ("/v1/waves/{id}", "get"): {"200", "401", "404"},
+    ("/v1/merges", "post"): {"201", "401", "422"},
+    ("/v1/merges/{id}", "get"): {"200", "401", "404"},
+    ("/v1/merges/{id}", "delete"): {"200", "401", "404", "409"},
+    ("/v1/merges/rule", "get"): {"200", "401"},
+    ("/v1/merges/rule", "put"): {"200", "401", "422"},
     ("/v1/picks/{task}", "get"): {"200", "401", "404"},
     ("/v1/picks/{task}/list", "get"): {"200", "401", "404"},
     ("/v1/picks/{task}/scan", "post"): {"200", "401", "404", "409", "422"},
@@ -522,6 +527,15 @@ class OpenApiServedTest(ServerTestCase):
         self.conforms("/v1/allocation/policy", "PUT",
                       s.request("PUT", "/v1/allocation/policy", {"policy": "x"}))
         self.conforms("/v1/allocation/policy", "GET", s.request("GET", "/v1/allocation/policy"))
+        # Merged shipments (the full flow is in test_merge.py).
+        self.conforms("/v1/merges/rule", "GET", s.request("GET", "/v1/merges/rule"))
+        self.conforms("/v1/merges/rule", "PUT",
+                      s.request("PUT", "/v1/merges/rule", {"enabled": False}))
+        self.conforms("/v1/merges/rule", "PUT", s.request("PUT", "/v1/merges/rule", {}))
+        self.conforms("/v1/merges", "POST", s.request(
+            "POST", "/v1/merges", {"orders": [o["order_no"], p["order_no"]]}))
+        self.conforms("/v1/merges/{id}", "GET", s.request("GET", "/v1/merges/999999"))
+        self.conforms("/v1/merges/{id}", "DELETE", s.request("DELETE", "/v1/merges/999999"))
         self.conforms("/v1/orders/{order_no}/reallocate", "POST", s.request(
             "POST", "/v1/orders/%s/reallocate" % o["order_no"], {"reason": "again"}))
         self.conforms("/v1/orders/{order_no}/reallocate", "POST", s.request(

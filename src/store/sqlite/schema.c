@@ -261,6 +261,24 @@ const char *const sqlite_migrations[] = {
     "  detail TEXT, to_refund_fen INTEGER, actor TEXT NOT NULL, at INTEGER NOT NULL);"
     "CREATE INDEX exception_actions_exception ON exception_actions(exception_id, id);"
     "CREATE INDEX exception_actions_order ON exception_actions(order_id, id);",
+    /* 15: merged shipments — open
+     * orders of one buyer, address and warehouse picked, packed and shipped as one. A parcel
+     * of a merged shipment names it (shipment_id = merges.id); the shipment's parcels share
+     * one tracking number (drawn once from the pool, which hands a number out once), so it is
+     * unique per parcel outside shipments and per order inside one. The merge rule (merge at
+     * wave time) is one row, like the allocation policy. */
+    "CREATE TABLE merges (id INTEGER PRIMARY KEY, warehouse TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL, created_by TEXT NOT NULL, rule INTEGER NOT NULL);"
+    "CREATE TABLE merge_members (merge_id INTEGER NOT NULL, order_id INTEGER NOT NULL UNIQUE,"
+    "  PRIMARY KEY (merge_id, order_id)) WITHOUT ROWID;"
+    "CREATE TABLE merge_rule (id INTEGER PRIMARY KEY CHECK (id = 1), enabled INTEGER NOT NULL,"
+    "  updated_at INTEGER NOT NULL, updated_by TEXT NOT NULL);"
+    "ALTER TABLE parcels ADD COLUMN shipment_id INTEGER;"
+    "DROP INDEX parcels_tracking;"
+    "CREATE UNIQUE INDEX parcels_tracking ON parcels(carrier, tracking_no)"
+    "  WHERE tracking_no IS NOT NULL AND shipment_id IS NULL;"
+    "CREATE UNIQUE INDEX parcels_tracking_shipment ON parcels(carrier, tracking_no, order_id)"
+    "  WHERE tracking_no IS NOT NULL AND shipment_id IS NOT NULL;",
 };
 
 const int sqlite_migrations_count = sizeof sqlite_migrations / sizeof sqlite_migrations[0];

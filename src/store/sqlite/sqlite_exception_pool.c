@@ -24,6 +24,9 @@ enum {
     "e.resolved_by, e.note, e.owner, e.deadline, e.decision, o.status FROM exceptions e JOIN "     \
     "orders o ON o.id = e.order_id"
 
+_Static_assert(SQ_SLOTS_EXCEPTION_POOL + X__COUNT <= SQ_SLOTS_TRACKING,
+               "exception pool statements overflow their slots");
+
 static const char *const sql_text[X__COUNT] = {
     [X_GET] = "SELECT " POOL_COLS " WHERE e.id = ?1",
     [X_SUMMARY] = "SELECT code, severity, count(*) FROM exceptions WHERE status = 'open' "

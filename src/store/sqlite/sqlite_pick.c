@@ -40,6 +40,8 @@ enum {
     "FROM pick_lines p JOIN "                                                                      \
     "orders o ON o.id = p.order_id"
 
+_Static_assert(P__COUNT <= SQ_SLOTS_MERGE, "picking statements overflow their slots");
+
 static const char *const sql_text[P__COUNT] = {
     [P_LOT_PUT] = "INSERT INTO stock_lots (warehouse, sku, lot, expires_on, on_hand, updated_at) "
                   "VALUES (?1,?2,?3,?4,?5,?6) ON CONFLICT (warehouse, sku, lot) DO UPDATE SET "

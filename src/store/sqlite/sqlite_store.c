@@ -428,7 +428,7 @@ static const char *const sql_text[Q__COUNT] = {
 #define PARCEL_COLS                                                                                \
     "p.id, p.order_id, o.order_no, p.status, p.packaging, p.items, p.weight_g, p.length_mm, "      \
     "p.width_mm, p.height_mm, p.carrier, p.tracking_no, p.zone, p.price_fen, p.created_at, "       \
-    "p.created_by, p.shipped_at FROM parcels p JOIN orders o ON o.id = p.order_id"
+    "p.created_by, p.shipped_at, p.shipment_id FROM parcels p JOIN orders o ON o.id = p.order_id"
     [Q_CARRIER_PUT] = "INSERT INTO carriers (code, config, updated_at, updated_by) "
                       "VALUES (?1,?2,?3,?4) ON CONFLICT (code) DO UPDATE SET config = "
                       "excluded.config, updated_at = excluded.updated_at, updated_by = "
@@ -2550,17 +2550,17 @@ static json_t *int_or_null(sqlite3_stmt *st, int i) {
 }
 
 static json_t *parcel_row(sqlite3_stmt *st) {
-    return json_pack("{s:I, s:I, s:s, s:s, s:o, s:o, s:I, s:I, s:I, s:I, s:o, s:o, s:o, s:o, "
-                     "s:o, s:s, s:o}",
-                     "id", sqlite3_column_int64(st, 0), "order_id", sqlite3_column_int64(st, 1),
-                     "order_no", col_text(st, 2), "status", col_text(st, 3), "packaging",
-                     json_or_null(st, 4), "items", json_or_null(st, 5), "weight_g",
-                     sqlite3_column_int64(st, 6), "length_mm", sqlite3_column_int64(st, 7),
-                     "width_mm", sqlite3_column_int64(st, 8), "height_mm",
-                     sqlite3_column_int64(st, 9), "carrier", text_or_null(st, 10), "tracking_no",
-                     text_or_null(st, 11), "zone", text_or_null(st, 12), "price_fen",
-                     int_or_null(st, 13), "created_at", time_or_null(st, 14), "created_by",
-                     col_text(st, 15), "shipped_at", time_or_null(st, 16));
+    return json_pack(
+        "{s:I, s:I, s:s, s:s, s:o, s:o, s:I, s:I, s:I, s:I, s:o, s:o, s:o, s:o, "
+        "s:o, s:s, s:o, s:o}",
+        "id", sqlite3_column_int64(st, 0), "order_id", sqlite3_column_int64(st, 1), "order_no",
+        col_text(st, 2), "status", col_text(st, 3), "packaging", json_or_null(st, 4), "items",
+        json_or_null(st, 5), "weight_g", sqlite3_column_int64(st, 6), "length_mm",
+        sqlite3_column_int64(st, 7), "width_mm", sqlite3_column_int64(st, 8), "height_mm",
+        sqlite3_column_int64(st, 9), "carrier", text_or_null(st, 10), "tracking_no",
+        text_or_null(st, 11), "zone", text_or_null(st, 12), "price_fen", int_or_null(st, 13),
+        "created_at", time_or_null(st, 14), "created_by", col_text(st, 15), "shipped_at",
+        time_or_null(st, 16), "shipment_id", int_or_null(st, 17));
 }
 
 static int sq_parcel_get(store_t *base, int64_t id, json_t **out) {
@@ -2809,6 +2809,7 @@ static const store_vtable_t sqlite_vtable = {
     .slow_movers = sq_slow_movers,
     .pick = &sqlite_pick_vtable,
     .exception_pool = &sqlite_exception_pool_vtable,
+    .merge = &sqlite_merge_vtable,
 };
 
 static int exec_sql(sqlite3 *db, const char *sql, char *err, size_t err_len) {
