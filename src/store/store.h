@@ -7,6 +7,7 @@
 
 #include "core/lifecycle.h"
 #include "core/reserve.h"
+#include "store/completion_store.h"
 #include "store/exception_pool_store.h"
 #include "store/pick_store.h"
 
@@ -502,6 +503,8 @@ typedef struct store_vtable {
     const pick_store_vtable_t *pick;
     /* Finding, assigning and working exceptions (store/exception_pool_store.h). */
     const exception_pool_vtable_t *exception_pool;
+    /* Completion settings, auto-confirm, reviews and quality (store/completion_store.h). */
+    const completion_store_vtable_t *completion;
 } store_vtable_t;
 
 struct store {
