@@ -45,10 +45,13 @@ static const char *const sql_text[C__COUNT] = {
     [C_SETTINGS_PUT] = "INSERT INTO completion_settings (id, config, updated_at, updated_by) "
                        "VALUES (1, ?1, ?2, ?3) ON CONFLICT (id) DO UPDATE SET config = ?1, "
                        "updated_at = ?2, updated_by = ?3",
-    [C_DUE_DELIVERED] = "SELECT id FROM orders WHERE status = 'delivered' AND delivered_at <= ?1 "
-                        "ORDER BY delivered_at LIMIT ?2",
-    [C_DUE_SHIPPED] = "SELECT id FROM orders WHERE status IN ('shipped', 'out_for_delivery') "
-                      "AND shipped_at <= ?1 ORDER BY shipped_at LIMIT ?2",
+    /* Named indexes: without statistics the planner prefers orders_status, which reads
+     * every delivered order rather than only those due. */
+    [C_DUE_DELIVERED] = "SELECT id FROM orders INDEXED BY orders_due_delivered WHERE status = "
+                        "'delivered' AND delivered_at <= ?1 ORDER BY delivered_at LIMIT ?2",
+    [C_DUE_SHIPPED] = "SELECT id FROM orders INDEXED BY orders_due_shipped WHERE status IN "
+                      "('shipped', 'out_for_delivery') AND shipped_at <= ?1 ORDER BY shipped_at "
+                      "LIMIT ?2",
     [C_TIMES] = "SELECT coalesce(shipped_at, 0), coalesce(delivered_at, 0), "
                 "coalesce(completed_at, 0) FROM orders WHERE id = ?1",
     [C_REVIEW_GET] = "SELECT rating, comment, tags, edits, created_at, created_by, updated_at, "
