@@ -112,8 +112,8 @@ svc_op_t *get_quality_stats(http_req_t *q, svc_result_t *r) {
             field_errors_add(svc_errors(r), has_from ? "from" : "to", "out_of_range",
                              "from must be before to");
         else if (to - from > QUALITY_MAX_DAYS * DAY_MS)
-            field_errors_add(svc_errors(r), "from", "out_of_range",
-                             "the range is at most %d days", QUALITY_MAX_DAYS);
+            field_errors_add(svc_errors(r), "from", "out_of_range", "the range is at most %d days",
+                             QUALITY_MAX_DAYS);
     }
     if (svc_error_count(r)) {
         svc_fail(r, ORDO_E_VALIDATION, "the query is invalid");

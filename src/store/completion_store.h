@@ -56,8 +56,7 @@ typedef struct completion_store_vtable {
      * STORE_CONFLICT (nothing written) otherwise, STORE_NOT_FOUND when there is none. */
     int (*review_edit)(store_t *s, const review_rec_t *r, int max_edits);
     /* Reviews about one SKU, warehouse or carrier: counts[r] reviews rated r (1..5). */
-    int (*review_counts)(store_t *s, review_subject_t kind, const char *subject,
-                         int64_t counts[6]);
+    int (*review_counts)(store_t *s, review_subject_t kind, const char *subject, int64_t counts[6]);
     /* Orders shipped in [from_ms, to_ms) grouped by what they are about:
      * [{key, orders, reviews, rating_sum, low_ratings (rated <= low_max)}] by key. */
     int (*quality)(store_t *s, review_subject_t kind, int64_t from_ms, int64_t to_ms, int low_max,

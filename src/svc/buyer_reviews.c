@@ -45,8 +45,7 @@ static bool review_parse(json_t *body, int *rating, const char **comment, char *
             if (!word)
                 field_errors_add(e, path, "wrong_type", "a tag is a string");
             else if (len == 0 || len > REVIEW_TAG_MAX)
-                field_errors_add(e, path, "out_of_range", "a tag is 1 to %d bytes",
-                                 REVIEW_TAG_MAX);
+                field_errors_add(e, path, "out_of_range", "a tag is 1 to %d bytes", REVIEW_TAG_MAX);
             else {
                 bool seen = false;
                 size_t j;
@@ -86,8 +85,7 @@ static int open_low_rating(store_t *s, svc_op_t *op, const order_rec_t *rec, int
                          .at_ms = op->now_ms};
     rc = s->vt->exception_open(s, &e, id);
     if (rc == STORE_OK)
-        rc = timeline_note(s, rec->id, rec->order_no, op->actor, "exception", message,
-                           op->now_ms);
+        rc = timeline_note(s, rec->id, rec->order_no, op->actor, "exception", message, op->now_ms);
     return rc;
 }
 
@@ -152,9 +150,9 @@ static ordo_err_t review_run(store_t *s, svc_op_t *op) {
         goto out;
     }
     json_object_set_new(after, "order_no", json_string(rec.order_no));
-    json_object_set_new(after, "edits_left",
-                        json_integer(REVIEW_EDITS_MAX -
-                                     json_integer_value(json_object_get(after, "edits"))));
+    json_object_set_new(
+        after, "edits_left",
+        json_integer(REVIEW_EDITS_MAX - json_integer_value(json_object_get(after, "edits"))));
     json_object_set_new(after, "low_rating", json_boolean(ro->rating <= c.low_rating_max));
     json_object_set_new(after, "exception_id",
                         exception_id ? json_integer(exception_id) : json_null());
@@ -298,8 +296,8 @@ static int add_after_sales(store_t *s, review_subject_t kind, int64_t from, int6
     json_array_foreach(rows, i, row) {
         const char *key = json_string_value(json_object_get(row, "key"));
         json_t *found = NULL;
-        json_array_foreach(extra, j, x) if (!found &&
-                                            strcmp(json_string_value(json_object_get(x, "key")),
+        json_array_foreach(extra, j,
+                           x) if (!found && strcmp(json_string_value(json_object_get(x, "key")),
                                                    key) == 0) found = x;
         int64_t orders = json_integer_value(json_object_get(row, "orders"));
         for (size_t f = 0; f < sizeof figures / sizeof figures[0]; f++) {
@@ -324,12 +322,12 @@ static json_t *quality_rows(json_t *rows, review_subject_t kind) {
         int64_t sum = json_integer_value(json_object_get(row, "rating_sum"));
         int64_t low = json_integer_value(json_object_get(row, "low_ratings"));
         json_t *o = json_pack("{s:O, s:I, s:I, s:o, s:o, s:I, s:o}", review_subject_name(kind),
-                              json_object_get(row, "key"), "orders", (json_int_t)orders,
-                              "reviews", (json_int_t)reviews, "review_rate", rate(reviews, orders),
+                              json_object_get(row, "key"), "orders", (json_int_t)orders, "reviews",
+                              (json_int_t)reviews, "review_rate", rate(reviews, orders),
                               "average_rating", average(sum, reviews), "low_ratings",
                               (json_int_t)low, "low_rating_rate", rate(low, reviews));
-        const char *const keep[] = {"returns", "return_rate", "refunds",
-                                    "refund_rate", "complaints", "complaint_rate"};
+        const char *const keep[] = {"returns",     "return_rate", "refunds",
+                                    "refund_rate", "complaints",  "complaint_rate"};
         for (size_t k = 0; k < sizeof keep / sizeof keep[0]; k++)
             json_object_set(o, keep[k], json_object_get(row, keep[k]));
         json_array_append_new(out, o);
@@ -360,10 +358,10 @@ void quality_stats(app_t *app, int64_t from, int64_t to, svc_result_t *r) {
         return;
     }
     char f[40], t[40];
-    json_t *body = json_pack(
-        "{s:s, s:s, s:s, s:i, s:b}", "from", rfc3339_format(from, f, sizeof f), "to",
-        rfc3339_format(to, t, sizeof t), "basis", "orders shipped in [from, to)", "low_rating_max",
-        c.low_rating_max, "after_sales", s->vt->completion->quality_after_sales != NULL);
+    json_t *body = json_pack("{s:s, s:s, s:s, s:i, s:b}", "from", rfc3339_format(from, f, sizeof f),
+                             "to", rfc3339_format(to, t, sizeof t), "basis",
+                             "orders shipped in [from, to)", "low_rating_max", c.low_rating_max,
+                             "after_sales", s->vt->completion->quality_after_sales != NULL);
     static const char *const names[SUBJECT__COUNT] = {"by_sku", "by_warehouse", "by_carrier"};
     for (int k = 0; k < SUBJECT__COUNT; k++) {
         json_object_set_new(body, names[k], quality_rows(by[k], (review_subject_t)k));

@@ -24,8 +24,7 @@ void buyer_review_get(app_t *app, const char *order_no, svc_result_t *r);
 
 /* GET /v1/reviews?sku=|warehouse=|carrier=: {<kind>: subject, count, average, distribution,
  * low_ratings, low_rating_share, low_rating_max}. */
-void buyer_reviews_summary(app_t *app, review_subject_t kind, const char *subject,
-                           svc_result_t *r);
+void buyer_reviews_summary(app_t *app, review_subject_t kind, const char *subject, svc_result_t *r);
 
 /* GET /v1/stats/quality?from&to: per SKU, carrier and warehouse over orders shipped in
  * [from, to). */

@@ -53,7 +53,8 @@ static ordo_err_t settings_put_run(store_t *s, svc_op_t *op) {
         return ORDO_E_STORE;
     /* Validated when the request came in; applied here over the settings then in effect. */
     if (!completion_settings_apply(so->body, &c, svc_errors(&op->result)))
-        return svc_fail(&op->result, ORDO_E_VALIDATION, "the settings are invalid; nothing changed");
+        return svc_fail(&op->result, ORDO_E_VALIDATION,
+                        "the settings are invalid; nothing changed");
     json_t *doc = completion_settings_to_json(&c);
     char *text = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
     int rc = text ? s->vt->completion->settings_put(s, text, op->actor, op->now_ms) : STORE_ERROR;
@@ -78,8 +79,9 @@ svc_op_t *completion_settings_put_op(app_t *app, json_t *body, const char *actor
     completion_settings_t probe;
     completion_settings_default(&probe);
     if (!completion_settings_apply(body, &probe, svc_errors(immediate))) {
-        svc_fail(immediate, ORDO_E_VALIDATION, "the completion settings are invalid; nothing "
-                                               "changed");
+        svc_fail(immediate, ORDO_E_VALIDATION,
+                 "the completion settings are invalid; nothing "
+                 "changed");
         return NULL;
     }
     settings_op_t *so = (settings_op_t *)svc_op_alloc(sizeof *so, app, actor);
@@ -103,8 +105,8 @@ static int complete(store_t *s, svc_op_t *op, const order_rec_t *rec, const char
     int rc = s->vt->order_set_status(s, rec->id, to, at);
     json_t *extra = json_pack("{s:s}", "completed_by", by);
     if (rc == STORE_OK)
-        rc = timeline_transition_with(s, rec->id, rec->order_no, op->actor, rec->status, to,
-                                      reason, extra, at);
+        rc = timeline_transition_with(s, rec->id, rec->order_no, op->actor, rec->status, to, reason,
+                                      extra, at);
     json_decref(extra);
     if (rc == STORE_OK)
         rc = timeline_note(s, rec->id, rec->order_no, op->actor, "completed", reason, at);

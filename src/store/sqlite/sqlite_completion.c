@@ -29,15 +29,16 @@ enum {
 #define ORDER_SKUS "SELECT DISTINCT order_id, sku AS k FROM order_lines"
 #define ORDER_WAREHOUSES                                                                           \
     "SELECT DISTINCT order_id, warehouse AS k FROM reservation_ledger WHERE kind = 'consume'"
-#define ORDER_CARRIERS "SELECT DISTINCT order_id, carrier AS k FROM parcels WHERE carrier IS NOT NULL"
+#define ORDER_CARRIERS                                                                             \
+    "SELECT DISTINCT order_id, carrier AS k FROM parcels WHERE carrier IS NOT NULL"
 
 /* Orders shipped in [?1, ?2) grouped by what they are about, with their reviews; ?3 is the
  * highest low rating. The subject rows are read per order through each table's order index. */
 #define QUALITY(subjects)                                                                          \
-    "WITH o AS (SELECT id FROM orders WHERE shipped_at >= ?1 AND shipped_at < ?2 AND "           \
-    "shipped_at IS NOT NULL), s AS (SELECT DISTINCT x.order_id, x.k FROM o JOIN (" subjects      \
-    ") x ON x.order_id = o.id) SELECT s.k, count(*), count(r.id), coalesce(sum(r.rating), 0), "  \
-    "coalesce(sum(r.rating <= ?3), 0) FROM s LEFT JOIN reviews r ON r.order_id = s.order_id "    \
+    "WITH o AS (SELECT id FROM orders WHERE shipped_at >= ?1 AND shipped_at < ?2 AND "             \
+    "shipped_at IS NOT NULL), s AS (SELECT DISTINCT x.order_id, x.k FROM o JOIN (" subjects        \
+    ") x ON x.order_id = o.id) SELECT s.k, count(*), count(r.id), coalesce(sum(r.rating), 0), "    \
+    "coalesce(sum(r.rating <= ?3), 0) FROM s LEFT JOIN reviews r ON r.order_id = s.order_id "      \
     "GROUP BY s.k ORDER BY s.k"
 
 static const char *const sql_text[C__COUNT] = {
@@ -243,12 +244,12 @@ static int cs_quality(store_t *s, review_subject_t kind, int64_t from, int64_t t
     json_t *arr = json_array();
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        json_array_append_new(
-            arr, json_pack("{s:s, s:I, s:I, s:I, s:I}", "key", col_text(st, 0), "orders",
-                           (json_int_t)sqlite3_column_int64(st, 1), "reviews",
-                           (json_int_t)sqlite3_column_int64(st, 2), "rating_sum",
-                           (json_int_t)sqlite3_column_int64(st, 3), "low_ratings",
-                           (json_int_t)sqlite3_column_int64(st, 4)));
+        json_array_append_new(arr,
+                              json_pack("{s:s, s:I, s:I, s:I, s:I}", "key", col_text(st, 0),
+                                        "orders", (json_int_t)sqlite3_column_int64(st, 1),
+                                        "reviews", (json_int_t)sqlite3_column_int64(st, 2),
+                                        "rating_sum", (json_int_t)sqlite3_column_int64(st, 3),
+                                        "low_ratings", (json_int_t)sqlite3_column_int64(st, 4)));
     done(st);
     if (rc != SQLITE_DONE) {
         json_decref(arr);
