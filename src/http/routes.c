@@ -6,6 +6,7 @@
 #include "core/lifecycle.h"
 #include "http/event_stream.h"
 #include "http/http.h"
+#include "http/routes_completion.h"
 #include "svc/auto_review.h"
 #include "svc/carriers.h"
 #include "svc/catalog.h"
@@ -778,6 +779,17 @@ const http_route_t http_routes[] = {
     {"POST", "/v1/merges", post_merge, true, "/v1/merges/", ROUTE_JSON},
     {"GET", "/v1/merges/{}", get_merge, false, NULL, ROUTE_JSON},
     {"DELETE", "/v1/merges/{}", delete_merge, false, NULL, ROUTE_JSON},
+    /* completion, reviews and quality (http/routes_completion.c) */
+    {"POST", "/v1/orders/{}/confirm", confirm_order, false, NULL, ROUTE_JSON},
+    {"GET", "/v1/orders/{}/completion", get_order_completion, false, NULL, ROUTE_JSON},
+    {"GET", "/v1/completion/settings", get_completion_settings, false, NULL, ROUTE_JSON},
+    {"PUT", "/v1/completion/settings", put_completion_settings, true, NULL, ROUTE_JSON},
+    {"POST", "/v1/completion/run", run_completion, false, NULL, ROUTE_JSON},
+    {"POST", "/v1/orders/{}/review", post_order_review, true, NULL, ROUTE_JSON},
+    {"PUT", "/v1/orders/{}/review", put_order_review, true, NULL, ROUTE_JSON},
+    {"GET", "/v1/orders/{}/review", get_order_review, false, NULL, ROUTE_JSON},
+    {"GET", "/v1/reviews", get_reviews_summary, false, NULL, ROUTE_JSON},
+    {"GET", "/v1/stats/quality", get_quality_stats, false, NULL, ROUTE_JSON},
 };
 
 const int http_routes_count = sizeof http_routes / sizeof http_routes[0];

@@ -4,8 +4,10 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "svc/completion.h"
 #include "svc/orders.h"
 #include "util/log.h"
+#include "util/timefmt.h"
 
 struct jobs {
     app_t *app;
@@ -14,7 +16,28 @@ struct jobs {
     pthread_mutex_t mu;
     pthread_cond_t cv;
     bool stopping;
+    int64_t auto_confirmed_at; /* when the auto-confirm sweep last ran (ms); 0: not yet */
 };
+
+/* Auto-confirm works in days: once a minute is plenty, and each run reads only the orders
+ * due through the status indexes. */
+#define AUTO_CONFIRM_EVERY_MS 60000
+
+static void auto_confirm(jobs_t *j) {
+    int64_t now = time_now_ms();
+    if (j->auto_confirmed_at && now - j->auto_confirmed_at < AUTO_CONFIRM_EVERY_MS)
+        return;
+    j->auto_confirmed_at = now;
+    svc_result_t r;
+    svc_result_init(&r);
+    completion_sweep(j->app, now, &r);
+    if (r.err != ORDO_E_OK)
+        log_warn("auto-confirm failed: %s", r.detail);
+    else if (json_integer_value(json_object_get(r.body, "completed")) > 0)
+        log_info("auto-confirmed %lld orders",
+                 (long long)json_integer_value(json_object_get(r.body, "completed")));
+    svc_result_clear(&r);
+}
 
 static void expire_unpaid(jobs_t *j) {
     svc_op_t *op = payment_expiry_op(j->app);
@@ -43,6 +66,7 @@ static void *jobs_main(void *arg) {
             break;
         pthread_mutex_unlock(&j->mu);
         expire_unpaid(j);
+        auto_confirm(j);
         pthread_mutex_lock(&j->mu);
     }
     pthread_mutex_unlock(&j->mu);

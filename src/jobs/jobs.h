@@ -3,7 +3,8 @@
 
 #include "svc/app.h"
 
-/* Timers that move orders without a request: for now, expiring unpaid orders' stock holds. */
+/* Timers that move orders without a request: expiring unpaid orders' stock holds, and
+ * auto-confirming orders some days after delivery or shipment. */
 typedef struct jobs jobs_t;
 
 jobs_t *jobs_start(app_t *app, int interval_ms);

@@ -7,6 +7,7 @@
 
 #include "core/lifecycle.h"
 #include "core/reserve.h"
+#include "store/completion_store.h"
 #include "store/exception_pool_store.h"
 #include "store/merge_store.h"
 #include "store/pick_store.h"
@@ -505,6 +506,8 @@ typedef struct store_vtable {
     const exception_pool_vtable_t *exception_pool;
     /* Merged shipments (store/merge_store.h). */
     const merge_store_vtable_t *merge;
+    /* Completion settings, auto-confirm, reviews and quality (store/completion_store.h). */
+    const completion_store_vtable_t *completion;
 } store_vtable_t;
 
 struct store {

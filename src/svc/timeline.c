@@ -109,6 +109,8 @@ const char *const timeline_topics[] = {
     "stock.low",
     "order.picked",
     "order.merge",
+    "order.completed",
+    "order.review",
     NULL,
 };
 

@@ -104,6 +104,16 @@ OPERATIONS = {
     ("/v1/picks/{task}/short", "post"): {"200", "401", "404", "409", "422"},
     ("/v1/picks/{task}/qc-reject", "post"): {"200", "401", "404", "422"},
     ("/v1/orders/{order_no}/picks", "get"): {"200", "401", "404"},
+    ("/v1/orders/{order_no}/confirm", "post"): {"200", "401", "404", "409"},
+    ("/v1/orders/{order_no}/completion", "get"): {"200", "401", "404"},
+    ("/v1/completion/settings", "get"): {"200", "401"},
+    ("/v1/completion/settings", "put"): {"200", "401", "422"},
+    ("/v1/completion/run", "post"): {"200", "401", "422"},
+    ("/v1/orders/{order_no}/review", "post"): {"200", "201", "401", "404", "409", "422"},
+    ("/v1/orders/{order_no}/review", "put"): {"200", "401", "404", "409", "422"},
+    ("/v1/orders/{order_no}/review", "get"): {"200", "401", "404"},
+    ("/v1/reviews", "get"): {"200", "401", "422"},
+    ("/v1/stats/quality", "get"): {"200", "401", "422"},
 }
 PLATFORM_CALLBACKS = {"/v1/payments/{provider}/notify"}
 PUBLIC = {"/healthz", "/metrics", "/openapi.json"} | PLATFORM_CALLBACKS

@@ -279,6 +279,30 @@ const char *const sqlite_migrations[] = {
     "  WHERE tracking_no IS NOT NULL AND shipment_id IS NULL;"
     "CREATE UNIQUE INDEX parcels_tracking_shipment ON parcels(carrier, tracking_no, order_id)"
     "  WHERE tracking_no IS NOT NULL AND shipment_id IS NOT NULL;",
+
+    /* 16: completion and reviews — when each order shipped, was delivered and completed
+     * (set by order_set_status; indexed per state so the auto-confirm sweep reads only the
+     * orders due), the completion settings, and buyers' reviews, one per order, with what
+     * each is about (the order's SKUs, the warehouses its goods left from, its carriers) so
+     * per-SKU, per-warehouse and per-carrier aggregates read an index. */
+    "ALTER TABLE orders ADD COLUMN shipped_at INTEGER;"
+    "ALTER TABLE orders ADD COLUMN delivered_at INTEGER;"
+    "ALTER TABLE orders ADD COLUMN completed_at INTEGER;"
+    "UPDATE orders SET shipped_at = (SELECT max(p.shipped_at) FROM parcels p WHERE"
+    "  p.order_id = orders.id) WHERE status IN ('shipped', 'out_for_delivery', 'delivered',"
+    "  'completed');"
+    "CREATE INDEX orders_due_delivered ON orders(delivered_at) WHERE status = 'delivered';"
+    "CREATE INDEX orders_due_shipped ON orders(shipped_at)"
+    "  WHERE status IN ('shipped', 'out_for_delivery');"
+    "CREATE INDEX orders_shipped_at ON orders(shipped_at) WHERE shipped_at IS NOT NULL;"
+    "CREATE TABLE completion_settings (id INTEGER PRIMARY KEY CHECK (id = 1),"
+    "  config TEXT NOT NULL, updated_at INTEGER NOT NULL, updated_by TEXT NOT NULL);"
+    "CREATE TABLE reviews (id INTEGER PRIMARY KEY, order_id INTEGER NOT NULL UNIQUE,"
+    "  rating INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 5), comment TEXT NOT NULL,"
+    "  tags TEXT NOT NULL, edits INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL,"
+    "  created_by TEXT NOT NULL, updated_at INTEGER NOT NULL, updated_by TEXT NOT NULL);"
+    "CREATE TABLE review_subjects (kind TEXT NOT NULL, subject TEXT NOT NULL,"
+    "  review_id INTEGER NOT NULL, PRIMARY KEY (kind, subject, review_id)) WITHOUT ROWID;",
 };
 
 const int sqlite_migrations_count = sizeof sqlite_migrations / sizeof sqlite_migrations[0];

@@ -59,5 +59,6 @@ sqlite3 *sq_db(store_t *s);
 extern const struct pick_store_vtable sqlite_pick_vtable;
 extern const struct exception_pool_vtable sqlite_exception_pool_vtable;
 extern const struct merge_store_vtable sqlite_merge_vtable;
+extern const struct completion_store_vtable sqlite_completion_vtable;
 
 #endif

@@ -242,8 +242,11 @@ static const char *const sql_text[Q__COUNT] = {
     [Q_ORDER_GET_ID] = "SELECT " ORDER_COLS " FROM orders WHERE id = ?1",
     [Q_ORDER_GET_NO] = "SELECT " ORDER_COLS " FROM orders WHERE order_no = ?1",
     [Q_ORDER_SET_STATUS] = "UPDATE orders SET status = ?2, updated_at = ?3, payment_expires_at = "
-                           "CASE WHEN ?2 = 'pending_payment' THEN payment_expires_at END "
-                           "WHERE id = ?1",
+                           "CASE WHEN ?2 = 'pending_payment' THEN payment_expires_at END, "
+                           "shipped_at = CASE WHEN ?2 = 'shipped' THEN ?3 ELSE shipped_at END, "
+                           "delivered_at = CASE WHEN ?2 = 'delivered' THEN ?3 ELSE delivered_at "
+                           "END, completed_at = CASE WHEN ?2 = 'completed' THEN ?3 ELSE "
+                           "completed_at END WHERE id = ?1",
     [Q_ORDER_UPDATE_DOC] = "UPDATE orders SET doc = ?2, buyer_phone = ?3, province_code = ?4, "
                            "address_key = ?5, updated_at = ?6 WHERE id = ?1",
     [Q_ORDER_SET_SPLITTABLE] = "UPDATE orders SET splittable = ?2, doc = json_set(doc, "
@@ -2810,6 +2813,7 @@ static const store_vtable_t sqlite_vtable = {
     .pick = &sqlite_pick_vtable,
     .exception_pool = &sqlite_exception_pool_vtable,
     .merge = &sqlite_merge_vtable,
+    .completion = &sqlite_completion_vtable,
 };
 
 static int exec_sql(sqlite3 *db, const char *sql, char *err, size_t err_len) {
