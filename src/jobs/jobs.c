@@ -5,6 +5,9 @@
 #include <time.h>
 
 #include "svc/orders.h"
+#include "svc/tracking_detect.h"
+#include "svc/tracking_poll.h"
+#include "util/timefmt.h"
 #include "util/log.h"
 
 struct jobs {
@@ -14,7 +17,34 @@ struct jobs {
     pthread_mutex_t mu;
     pthread_cond_t cv;
     bool stopping;
+    int64_t last_tracking_ms;
 };
+
+/* Tracking moves in hours, not seconds: a poll round and a detection sweep once a minute. */
+#define TRACKING_EVERY_MS (60 * 1000LL)
+
+static void run_logged(svc_op_t *op, const char *what) {
+    if (!op)
+        return;
+    svc_op_run_sync(op);
+    if (op->result.err != ORDO_E_OK)
+        log_warn("%s failed: %s", what, op->result.detail);
+    svc_op_free(op);
+}
+
+static void track(jobs_t *j) {
+    int64_t now = time_now_ms();
+    if (now - j->last_tracking_ms < TRACKING_EVERY_MS)
+        return;
+    j->last_tracking_ms = now;
+    svc_result_t r;
+    svc_result_init(&r);
+    run_logged(tracking_poll_round(j->app, now, "jobs", &r), "tracking poll");
+    if (r.err != ORDO_E_OK)
+        log_warn("tracking poll failed: %s", r.detail);
+    svc_result_clear(&r);
+    run_logged(tracking_sweep_op(j->app, now, "jobs"), "logistics sweep");
+}
 
 static void expire_unpaid(jobs_t *j) {
     svc_op_t *op = payment_expiry_op(j->app);
@@ -43,6 +73,7 @@ static void *jobs_main(void *arg) {
             break;
         pthread_mutex_unlock(&j->mu);
         expire_unpaid(j);
+        track(j);
         pthread_mutex_lock(&j->mu);
     }
     pthread_mutex_unlock(&j->mu);

@@ -8,6 +8,7 @@
 #include "core/lifecycle.h"
 #include "core/reserve.h"
 #include "store/exception_pool_store.h"
+#include "store/tracking_store.h"
 #include "store/pick_store.h"
 
 /* The storage interface. Every engine (SQLite now, PostgreSQL next) fills one vtable; the
@@ -502,6 +503,9 @@ typedef struct store_vtable {
     const pick_store_vtable_t *pick;
     /* Finding, assigning and working exceptions (store/exception_pool_store.h). */
     const exception_pool_vtable_t *exception_pool;
+    /* Delivery tracking: parcels' events, milestones, polling and alerts
+     * (store/tracking_store.h). */
+    const tracking_vtable_t *tracking;
 } store_vtable_t;
 
 struct store {

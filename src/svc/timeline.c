@@ -108,6 +108,8 @@ const char *const timeline_topics[] = {
     "order.allocation",
     "stock.low",
     "order.picked",
+    "order.tracking",
+    "order.delivery_issue",
     NULL,
 };
 
