@@ -5,8 +5,10 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <jansson.h>
 
 #include "core/tracking_milestone.h"
+#include "svc/tracking.h"
 
 /* Texts as Chinese carriers write them, through Kuaidi100 and their own APIs. */
 static void texts_map_to_milestones(void **state) {
@@ -99,12 +101,72 @@ static void kuaidi100_signature(void **state) {
     assert_true(kuaidi100_sign_ok("{\"nu\":\"快递\"}", "salt", sign));
 }
 
+/* China time without a zone, as Kuaidi100 writes it, or RFC 3339. */
+static void event_times(void **state) {
+    (void)state;
+    int64_t a = 0, b = 0;
+    assert_true(tracking_time_parse("2024-05-01 10:00:00", &a));
+    assert_true(tracking_time_parse("2024-05-01T02:00:00Z", &b));
+    assert_int_equal(a, b);
+    assert_false(tracking_time_parse("2024-05-01", &a));
+    assert_false(tracking_time_parse("2024-05-01 25:00:00", &a));
+    assert_false(tracking_time_parse(NULL, &a));
+}
+
+/* Kuaidi100 lists the newest event first; lastResult.state speaks for the newest event only,
+ * and an event's own statusCode outranks both the state and its words. */
+static void push_events_parse(void **state) {
+    (void)state;
+    json_t *data = json_loads(
+        "[{\"time\": \"2024-05-02 09:00:00\", \"context\": \"快件到达【北京转运中心】\"},"
+        " {\"time\": \"2024-05-01 18:00:00\", \"context\": \"顺丰速运 已收取快件\"},"
+        " {\"time\": \"2024-05-01 20:00:00\", \"context\": \"运输中\", \"statusCode\": \"5\"}]",
+        0, NULL);
+    assert_non_null(data);
+    tracking_event_t ev[8];
+    int n = 0;
+    char err[200];
+    assert_true(tracking_events_parse(data, "2", ev, 8, &n, err, sizeof err));
+    assert_int_equal(n, 3);
+    assert_int_equal(ev[0].milestone, MILESTONE_PROBLEM); /* the state, on the newest */
+    assert_int_equal(ev[1].milestone, MILESTONE_COLLECTED);
+    assert_int_equal(ev[2].milestone, MILESTONE_OUT_FOR_DELIVERY);
+    assert_true(tracking_events_parse(data, NULL, ev, 8, &n, err, sizeof err));
+    assert_int_equal(ev[0].milestone, MILESTONE_IN_TRANSIT);
+    /* Too many, or a bad item, refuses the whole list naming the item. */
+    assert_false(tracking_events_parse(data, NULL, ev, 2, &n, err, sizeof err));
+    json_object_set_new(json_array_get(data, 1), "time", json_string("yesterday"));
+    assert_false(tracking_events_parse(data, NULL, ev, 8, &n, err, sizeof err));
+    assert_non_null(strstr(err, "events[1].time"));
+    json_decref(data);
+}
+
+static void order_milestone_from_parcels(void **state) {
+    (void)state;
+    json_t *rows = json_loads("[{\"milestone\": \"delivered\"}, {\"milestone\": \"in_transit\"},"
+                              " {\"milestone\": \"out_for_delivery\"}]",
+                              0, NULL);
+    assert_string_equal(tracking_order_milestone(rows), "in_transit");
+    json_object_set_new(json_array_get(rows, 1), "milestone", json_string("problem"));
+    assert_string_equal(tracking_order_milestone(rows), "problem");
+    json_object_set_new(json_array_get(rows, 1), "milestone", json_string("delivered"));
+    json_object_set_new(json_array_get(rows, 2), "milestone", json_string("delivered"));
+    assert_string_equal(tracking_order_milestone(rows), "delivered");
+    json_decref(rows);
+    json_t *none = json_array();
+    assert_null(tracking_order_milestone(none));
+    json_decref(none);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(texts_map_to_milestones),
         cmocka_unit_test(kuaidi100_states),
         cmocka_unit_test(names_round_trip),
         cmocka_unit_test(kuaidi100_signature),
+        cmocka_unit_test(event_times),
+        cmocka_unit_test(push_events_parse),
+        cmocka_unit_test(order_milestone_from_parcels),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
