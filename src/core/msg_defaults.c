@@ -3,7 +3,8 @@
 /* The built-in buyer messages. SMS texts stay short (one 70-character segment where they
  * can: every segment is billed) and carry no signature: the gateway adds the shop's 【签名】.
  * A cancellation does not quote its reason: reasons are written for the shop's own people
- * ("rejected: suspected fraud"); a stored template may use {{reason}} where it suits. */
+ * ("rejected: suspected fraud"); a stored template may use {{reason}} where it suits. A
+ * delivery issue does quote it: tracking_detect.c writes that reason for the buyer. */
 static const msg_default_t defaults[MSG_EV__COUNT][MSG_MEDIUM__COUNT] = {
     [MSG_EV_ORDER_CONFIRMED] =
         {
@@ -67,6 +68,15 @@ static const msg_default_t defaults[MSG_EV__COUNT][MSG_MEDIUM__COUNT] = {
                                   "{{buyer_name}}，您好：\n\n"
                                   "您的订单{{order_no}}已取消。如您已付款，款项将原路退回。"
                                   "\n\n如有疑问，请联系客服。\n"},
+        },
+    [MSG_EV_DELIVERY_ISSUE] =
+        {
+            [MSG_MEDIUM_SMS] = {NULL, "订单{{order_no}}：{{reason}}。"},
+            [MSG_MEDIUM_EMAIL] = {"订单{{order_no}}配送进展",
+                                  "{{buyer_name}}，您好：\n\n"
+                                  "您的订单{{order_no}}：{{reason}}。"
+                                  "我们会持续跟进，如有需要将与您联系。\n\n"
+                                  "如有疑问，请联系客服。\n"},
         },
 };
 

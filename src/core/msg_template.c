@@ -5,8 +5,8 @@
 #include <string.h>
 
 static const char *const event_names[MSG_EV__COUNT] = {
-    "order_placed", "order_confirmed",  "payment_failed", "partially_shipped",
-    "shipped",      "out_for_delivery", "delivered",      "cancelled",
+    "order_placed",     "order_confirmed", "payment_failed", "partially_shipped", "shipped",
+    "out_for_delivery", "delivered",       "cancelled",      "delivery_issue",
 };
 
 static const char *const medium_names[MSG_MEDIUM__COUNT] = {"sms", "email"};
@@ -46,7 +46,7 @@ const char *msg_var_name(msg_var_t v) {
  * race between threads. The unit test checks they match the tables. */
 const char *msg_event_names(void) {
     return "order_placed, order_confirmed, payment_failed, partially_shipped, shipped, "
-           "out_for_delivery, delivered, cancelled";
+           "out_for_delivery, delivered, cancelled, delivery_issue";
 }
 
 const char *msg_var_names(void) {
@@ -56,6 +56,8 @@ const char *msg_var_names(void) {
 int msg_event_of(const char *topic, const char *to_status) {
     if (strcmp(topic, "order.payment_failed") == 0)
         return MSG_EV_PAYMENT_FAILED;
+    if (strcmp(topic, "order.delivery_issue") == 0)
+        return MSG_EV_DELIVERY_ISSUE;
     bool created = strcmp(topic, "order.created") == 0;
     if (!to_status || (!created && strcmp(topic, "order.status_changed") != 0))
         return -1;

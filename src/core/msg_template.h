@@ -18,6 +18,7 @@ typedef enum {
     MSG_EV_OUT_FOR_DELIVERY,
     MSG_EV_DELIVERED,
     MSG_EV_CANCELLED,
+    MSG_EV_DELIVERY_ISSUE, /* a parcel late, in trouble or returned (tracking_detect.c) */
     MSG_EV__COUNT
 } msg_event_t;
 

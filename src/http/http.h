@@ -58,6 +58,7 @@ typedef enum {
     ROUTE_RAW = 2,      /* bearer token; the body is a file handed over raw (a CSV statement) */
     ROUTE_STREAM = 3,   /* no body; the bearer token, or the access_token parameter: browsers'
                          * EventSource cannot set headers */
+    ROUTE_PUBLIC = 4,   /* outside /v1 (the buyer's /track page): no token, no body */
 } route_body_t;
 
 typedef struct {

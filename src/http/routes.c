@@ -31,6 +31,10 @@
 #include "svc/allocation_decision.h"
 #include "svc/sourcing.h"
 #include "svc/stock_alerts.h"
+#include "svc/track_page.h"
+#include "svc/tracking.h"
+#include "svc/tracking_detect.h"
+#include "svc/tracking_poll.h"
 #include "util/timefmt.h"
 
 static svc_op_t *put_sku(http_req_t *q, svc_result_t *r) {
@@ -666,6 +670,57 @@ static svc_op_t *post_pick_qc_reject(http_req_t *q, svc_result_t *r) {
     return id ? pick_qc_reject_op(q->app, id, q->body, q->actor, r) : NULL;
 }
 
+/* ---- tracking and logistics exceptions ---- */
+
+static svc_op_t *put_tracking_provider(http_req_t *q, svc_result_t *r) {
+    return tracking_provider_put_op(q->app, q->params[0], q->body, q->actor, r);
+}
+
+static svc_op_t *get_tracking_provider(http_req_t *q, svc_result_t *r) {
+    tracking_provider_get(q->app, q->params[0], r);
+    return NULL;
+}
+
+static svc_op_t *put_tracking_carrier(http_req_t *q, svc_result_t *r) {
+    return tracking_carrier_put_op(q->app, q->params[0], q->body, q->actor, r);
+}
+
+static svc_op_t *get_tracking_carrier(http_req_t *q, svc_result_t *r) {
+    tracking_carrier_get(q->app, q->params[0], r);
+    return NULL;
+}
+
+/* Called by Kuaidi100, not by a user: authenticated by its sign. */
+static svc_op_t *kuaidi100_push(http_req_t *q, svc_result_t *r) {
+    return kuaidi100_push_op(q->app, q->raw, q->raw_len, r);
+}
+
+/* Called by an aggregator or carrier: authenticated by X-Ordo-Signature. */
+static svc_op_t *tracking_push(http_req_t *q, svc_result_t *r) {
+    return tracking_push_op(q->app, q->raw, q->raw_len, http_header(q, "X-Ordo-Signature"), r);
+}
+
+static svc_op_t *post_tracking_poll(http_req_t *q, svc_result_t *r) {
+    return tracking_poll_request_op(q->app, q->body, q->actor, r);
+}
+
+static svc_op_t *post_tracking_sweep(http_req_t *q, svc_result_t *r) {
+    return tracking_sweep_request_op(q->app, q->body, q->actor, r);
+}
+
+static svc_op_t *get_order_tracking(http_req_t *q, svc_result_t *r) {
+    order_tracking(q->app, q->params[0], r);
+    return NULL;
+}
+
+/* The buyer's page: no token; the phone's last digits stand in for a login. */
+static svc_op_t *get_track_page(http_req_t *q, svc_result_t *r) {
+    const char *accept = http_header(q, "Accept");
+    bool json = accept && strstr(accept, "application/json") && !strstr(accept, "text/html");
+    track_page(q->app, q->params[0], http_query(q, "phone_last4"), json, r);
+    return NULL;
+}
+
 static svc_op_t *get_order_picks(http_req_t *q, svc_result_t *r) {
     order_picks(q->app, q->params[0], r);
     return NULL;
@@ -790,6 +845,17 @@ const http_route_t http_routes[] = {
     {"GET", "/v1/orders/{}/review", get_order_review, false, NULL, ROUTE_JSON},
     {"GET", "/v1/reviews", get_reviews_summary, false, NULL, ROUTE_JSON},
     {"GET", "/v1/stats/quality", get_quality_stats, false, NULL, ROUTE_JSON},
+    /* tracking and logistics exceptions */
+    {"PUT", "/v1/tracking/providers/{}", put_tracking_provider, true, NULL, ROUTE_JSON},
+    {"GET", "/v1/tracking/providers/{}", get_tracking_provider, false, NULL, ROUTE_JSON},
+    {"PUT", "/v1/tracking/carriers/{}", put_tracking_carrier, true, NULL, ROUTE_JSON},
+    {"GET", "/v1/tracking/carriers/{}", get_tracking_carrier, false, NULL, ROUTE_JSON},
+    {"POST", "/v1/tracking/kuaidi100", kuaidi100_push, false, NULL, ROUTE_PLATFORM},
+    {"POST", "/v1/tracking/push", tracking_push, false, NULL, ROUTE_PLATFORM},
+    {"POST", "/v1/tracking/poll", post_tracking_poll, false, NULL, ROUTE_JSON},
+    {"POST", "/v1/tracking/sweep", post_tracking_sweep, false, NULL, ROUTE_JSON},
+    {"GET", "/v1/orders/{}/tracking", get_order_tracking, false, NULL, ROUTE_JSON},
+    {"GET", "/track/{}", get_track_page, false, NULL, ROUTE_PUBLIC},
 };
 
 const int http_routes_count = sizeof http_routes / sizeof http_routes[0];

@@ -241,7 +241,8 @@ static enum MHD_Result dispatch(http_server_t *srv, req_ctx_t *ctx, struct MHD_C
      * once, so nothing new is suspended behind the drain and balancers see /healthz fail. */
     if (atomic_load(&srv->stopping))
         return send_problem(conn, ORDO_E_SHUTTING_DOWN, "the server is stopping; retry", NULL);
-    if (strncmp(url, "/v1/", 4) != 0 && strcmp(url, "/v1") != 0) {
+    bool public_page = strncmp(url, "/track/", 7) == 0;
+    if (strncmp(url, "/v1/", 4) != 0 && strcmp(url, "/v1") != 0 && !public_page) {
         if (strcmp(method, "GET") == 0 &&
             (strcmp(url, "/healthz") == 0 || strcmp(url, "/metrics") == 0 ||
              strcmp(url, "/openapi.json") == 0))
@@ -251,7 +252,10 @@ static enum MHD_Result dispatch(http_server_t *srv, req_ctx_t *ctx, struct MHD_C
     bool path_known;
     const http_route_t *route = route_find(method, url, ctx, &path_known);
     bool token_in_query = route && route->body == ROUTE_STREAM;
-    if (!(route && route->body == ROUTE_PLATFORM) && !token_ok(srv, conn, token_in_query))
+    if (public_page && (!route || route->body != ROUTE_PUBLIC))
+        return send_problem(conn, ORDO_E_NOT_FOUND, "no such path", NULL);
+    if (!(route && (route->body == ROUTE_PLATFORM || route->body == ROUTE_PUBLIC)) &&
+        !token_ok(srv, conn, token_in_query))
         return send_problem(conn, ORDO_E_UNAUTHORIZED,
                             "send Authorization: Bearer <token> with every /v1 request", NULL);
     if (!route)

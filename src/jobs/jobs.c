@@ -6,6 +6,8 @@
 
 #include "svc/completion.h"
 #include "svc/orders.h"
+#include "svc/tracking_detect.h"
+#include "svc/tracking_poll.h"
 #include "util/log.h"
 #include "util/timefmt.h"
 
@@ -17,6 +19,7 @@ struct jobs {
     pthread_cond_t cv;
     bool stopping;
     int64_t auto_confirmed_at; /* when the auto-confirm sweep last ran (ms); 0: not yet */
+    int64_t last_tracking_ms;
 };
 
 /* Auto-confirm works in days: once a minute is plenty, and each run reads only the orders
@@ -37,6 +40,32 @@ static void auto_confirm(jobs_t *j) {
         log_info("auto-confirmed %lld orders",
                  (long long)json_integer_value(json_object_get(r.body, "completed")));
     svc_result_clear(&r);
+}
+
+/* Tracking moves in hours, not seconds: a poll round and a detection sweep once a minute. */
+#define TRACKING_EVERY_MS (60 * 1000LL)
+
+static void run_logged(svc_op_t *op, const char *what) {
+    if (!op)
+        return;
+    svc_op_run_sync(op);
+    if (op->result.err != ORDO_E_OK)
+        log_warn("%s failed: %s", what, op->result.detail);
+    svc_op_free(op);
+}
+
+static void track(jobs_t *j) {
+    int64_t now = time_now_ms();
+    if (now - j->last_tracking_ms < TRACKING_EVERY_MS)
+        return;
+    j->last_tracking_ms = now;
+    svc_result_t r;
+    svc_result_init(&r);
+    run_logged(tracking_poll_round(j->app, now, "jobs", &r), "tracking poll");
+    if (r.err != ORDO_E_OK)
+        log_warn("tracking poll failed: %s", r.detail);
+    svc_result_clear(&r);
+    run_logged(tracking_sweep_op(j->app, now, "jobs"), "logistics sweep");
 }
 
 static void expire_unpaid(jobs_t *j) {
@@ -67,6 +96,7 @@ static void *jobs_main(void *arg) {
         pthread_mutex_unlock(&j->mu);
         expire_unpaid(j);
         auto_confirm(j);
+        track(j);
         pthread_mutex_lock(&j->mu);
     }
     pthread_mutex_unlock(&j->mu);

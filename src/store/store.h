@@ -10,6 +10,7 @@
 #include "store/completion_store.h"
 #include "store/exception_pool_store.h"
 #include "store/merge_store.h"
+#include "store/tracking_store.h"
 #include "store/pick_store.h"
 
 /* The storage interface. Every engine (SQLite now, PostgreSQL next) fills one vtable; the
@@ -508,6 +509,9 @@ typedef struct store_vtable {
     const merge_store_vtable_t *merge;
     /* Completion settings, auto-confirm, reviews and quality (store/completion_store.h). */
     const completion_store_vtable_t *completion;
+    /* Delivery tracking: parcels' events, milestones, polling and alerts
+     * (store/tracking_store.h). */
+    const tracking_vtable_t *tracking;
 } store_vtable_t;
 
 struct store {

@@ -14,6 +14,7 @@
 #include "svc/ship_stock.h"
 #include "svc/sourcing.h"
 #include "svc/timeline.h"
+#include "svc/tracking.h"
 
 /* Parcels shipped in one call: more than any order's lines could fill. */
 #define SHIP_PARCELS_MAX ORDO_ORDER_LINES_MAX
@@ -396,6 +397,9 @@ static ordo_err_t ship_run(store_t *s, svc_op_t *op) {
             rc = s->vt->parcel_ship(s, planned[i].id, c->code, number,
                                     ship_zone_name(planned[i].choice.zone),
                                     planned[i].choice.price_fen, op->now_ms);
+        if (rc == STORE_OK)
+            rc = tracking_parcel_shipped(s, planned[i].id, rec.id, c->code, number,
+                                         planned[i].choice.promised_days, op->now_ms);
         if (rc != STORE_OK) {
             e = ORDO_E_STORE;
             goto out;

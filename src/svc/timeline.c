@@ -111,6 +111,8 @@ const char *const timeline_topics[] = {
     "order.merge",
     "order.completed",
     "order.review",
+    "order.tracking",
+    "order.delivery_issue",
     NULL,
 };
 

@@ -103,6 +103,16 @@ OPERATIONS = {
     ("/v1/picks/{task}/scan", "post"): {"200", "401", "404", "409", "422"},
     ("/v1/picks/{task}/short", "post"): {"200", "401", "404", "409", "422"},
     ("/v1/picks/{task}/qc-reject", "post"): {"200", "401", "404", "422"},
+    ("/v1/tracking/providers/{provider}", "put"): {"200", "401", "404", "422"},
+    ("/v1/tracking/providers/{provider}", "get"): {"200", "401", "404"},
+    ("/v1/tracking/carriers/{code}", "put"): {"200", "401", "422"},
+    ("/v1/tracking/carriers/{code}", "get"): {"200", "401", "404"},
+    ("/v1/tracking/kuaidi100", "post"): {"200", "400", "401"},
+    ("/v1/tracking/push", "post"): {"200", "401", "422"},
+    ("/v1/tracking/poll", "post"): {"200", "401", "422"},
+    ("/v1/tracking/sweep", "post"): {"200", "401", "422"},
+    ("/v1/orders/{order_no}/tracking", "get"): {"200", "401", "404"},
+    ("/track/{order_no}", "get"): {"200", "404"},
     ("/v1/orders/{order_no}/picks", "get"): {"200", "401", "404"},
     ("/v1/orders/{order_no}/confirm", "post"): {"200", "401", "404", "409"},
     ("/v1/orders/{order_no}/completion", "get"): {"200", "401", "404"},
@@ -115,8 +125,10 @@ OPERATIONS = {
     ("/v1/reviews", "get"): {"200", "401", "422"},
     ("/v1/stats/quality", "get"): {"200", "401", "422"},
 }
-PLATFORM_CALLBACKS = {"/v1/payments/{provider}/notify"}
-PUBLIC = {"/healthz", "/metrics", "/openapi.json"} | PLATFORM_CALLBACKS
+# Answer in their caller's own format (the payment platform's, Kuaidi100's, a buyer's browser).
+PLATFORM_CALLBACKS = {"/v1/payments/{provider}/notify", "/v1/tracking/kuaidi100",
+                      "/track/{order_no}"}
+PUBLIC = {"/healthz", "/metrics", "/openapi.json", "/v1/tracking/push"} | PLATFORM_CALLBACKS
 HTTP_METHODS = {"get", "put", "post", "delete", "patch", "head", "options", "trace"}
 
 STATUSES = ["pending_payment", "pending_review", "approved", "picking", "packed",

@@ -303,6 +303,36 @@ const char *const sqlite_migrations[] = {
     "  created_by TEXT NOT NULL, updated_at INTEGER NOT NULL, updated_by TEXT NOT NULL);"
     "CREATE TABLE review_subjects (kind TEXT NOT NULL, subject TEXT NOT NULL,"
     "  review_id INTEGER NOT NULL, PRIMARY KEY (kind, subject, review_id)) WITHOUT ROWID;",
+
+    /* 17: tracking — each aggregator's push settings (Kuaidi100 key and salt, the generic
+     * push's secret) and each carrier's tracking settings (its API, poll interval, hours
+     * without news before a parcel is stale), as JSON; one row per shipped parcel with its
+     * milestone, latest event, promised delivery time (from the rate card at ship time) and
+     * polling state; its events, once each (parcel, time, text); and the logistics alerts
+     * raised, one per (parcel, code, basis), so a sweep never raises the same one twice.
+     * Parcels shipped before this migration get their row from what parcels kept. */
+    "CREATE TABLE tracking_providers (name TEXT PRIMARY KEY, config TEXT NOT NULL,"
+    "  updated_at INTEGER NOT NULL, updated_by TEXT NOT NULL);"
+    "CREATE TABLE tracking_carriers (carrier TEXT PRIMARY KEY, config TEXT NOT NULL,"
+    "  updated_at INTEGER NOT NULL, updated_by TEXT NOT NULL);"
+    "CREATE TABLE parcel_tracking (parcel_id INTEGER PRIMARY KEY, order_id INTEGER NOT NULL,"
+    "  carrier TEXT NOT NULL, tracking_no TEXT NOT NULL, milestone TEXT NOT NULL,"
+    "  milestone_at INTEGER, last_event_at INTEGER, shipped_at INTEGER NOT NULL,"
+    "  promised_by INTEGER, open INTEGER NOT NULL DEFAULT 1, next_poll_at INTEGER NOT NULL,"
+    "  poll_failures INTEGER NOT NULL DEFAULT 0, poll_error TEXT);"
+    "CREATE INDEX parcel_tracking_order ON parcel_tracking(order_id);"
+    "CREATE INDEX parcel_tracking_number ON parcel_tracking(tracking_no);"
+    "CREATE INDEX parcel_tracking_due ON parcel_tracking(next_poll_at) WHERE open = 1;"
+    "CREATE TABLE tracking_events (parcel_id INTEGER NOT NULL, at INTEGER NOT NULL,"
+    "  context TEXT NOT NULL, milestone TEXT NOT NULL, source TEXT NOT NULL, area TEXT,"
+    "  received_at INTEGER NOT NULL, PRIMARY KEY (parcel_id, at, context)) WITHOUT ROWID;"
+    "CREATE TABLE tracking_alerts (parcel_id INTEGER NOT NULL, code TEXT NOT NULL,"
+    "  basis INTEGER NOT NULL, exception_id INTEGER NOT NULL, at INTEGER NOT NULL,"
+    "  PRIMARY KEY (parcel_id, code, basis)) WITHOUT ROWID;"
+    "INSERT INTO parcel_tracking (parcel_id, order_id, carrier, tracking_no, milestone,"
+    "  shipped_at, next_poll_at) SELECT id, order_id, carrier, tracking_no, 'shipped',"
+    "  coalesce(shipped_at, created_at), coalesce(shipped_at, created_at) FROM parcels"
+    "  WHERE status = 'shipped' AND tracking_no IS NOT NULL;",
 };
 
 const int sqlite_migrations_count = sizeof sqlite_migrations / sizeof sqlite_migrations[0];

@@ -2814,6 +2814,7 @@ static const store_vtable_t sqlite_vtable = {
     .exception_pool = &sqlite_exception_pool_vtable,
     .merge = &sqlite_merge_vtable,
     .completion = &sqlite_completion_vtable,
+    .tracking = &sqlite_tracking_vtable,
 };
 
 static int exec_sql(sqlite3 *db, const char *sql, char *err, size_t err_len) {
