@@ -8,6 +8,7 @@
 #include "core/lifecycle.h"
 #include "core/reserve.h"
 #include "store/exception_pool_store.h"
+#include "store/logistics_case_store.h"
 #include "store/pick_store.h"
 
 /* The storage interface. Every engine (SQLite now, PostgreSQL next) fills one vtable; the
@@ -502,6 +503,8 @@ typedef struct store_vtable {
     const pick_store_vtable_t *pick;
     /* Finding, assigning and working exceptions (store/exception_pool_store.h). */
     const exception_pool_vtable_t *exception_pool;
+    /* Logistics cases: their parcels and reshipments (store/logistics_case_store.h). */
+    const logistics_case_vtable_t *logistics_case;
 } store_vtable_t;
 
 struct store {

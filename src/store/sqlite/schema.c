@@ -261,6 +261,22 @@ const char *const sqlite_migrations[] = {
     "  detail TEXT, to_refund_fen INTEGER, actor TEXT NOT NULL, at INTEGER NOT NULL);"
     "CREATE INDEX exception_actions_exception ON exception_actions(exception_id, id);"
     "CREATE INDEX exception_actions_order ON exception_actions(order_id, id);",
+
+    /* 19: logistics cases — the parcel a person reported lost, damaged, undeliverable or
+     * refused (its exception is the case: owner, deadline, actions and resolution live in the
+     * pool), and every reshipment made for a case: the goods sent again as a linked
+     * zero-amount order (reship_order_id) that allocation, picking, packing and shipping take
+     * like any order. A claim's amounts are actions of the case (exception_actions.detail). */
+    "CREATE TABLE logistics_cases (exception_id INTEGER PRIMARY KEY, order_id INTEGER NOT NULL,"
+    "  parcel_id INTEGER NOT NULL, kind TEXT NOT NULL, created_by TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL);"
+    "CREATE INDEX logistics_cases_parcel ON logistics_cases(parcel_id);"
+    "CREATE TABLE reshipments (id INTEGER PRIMARY KEY, exception_id INTEGER NOT NULL,"
+    "  order_id INTEGER NOT NULL, parcel_id INTEGER NOT NULL,"
+    "  reship_order_id INTEGER NOT NULL UNIQUE, items TEXT NOT NULL, created_by TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL);"
+    "CREATE INDEX reshipments_exception ON reshipments(exception_id, id);"
+    "CREATE INDEX reshipments_parcel ON reshipments(parcel_id);",
 };
 
 const int sqlite_migrations_count = sizeof sqlite_migrations / sizeof sqlite_migrations[0];

@@ -44,6 +44,8 @@ int sq_exec(store_t *s, sqlite3_stmt *st, bool guarded);
 #define SQ_EXTRA_STMTS 64
 /* Each file's first slot: sqlite_pick.c counts from 0. */
 #define SQ_SLOTS_EXCEPTION_POOL 48
+/* sqlite_logistics_case.c: 56..63. */
+#define SQ_SLOTS_LOGISTICS_CASE 56
 sqlite3_stmt *sq_extra_stmt(store_t *s, int slot, const char *sql);
 
 /* Records the connection's last error for errmsg; returns STORE_ERROR. */
@@ -53,5 +55,6 @@ sqlite3 *sq_db(store_t *s);
 
 extern const struct pick_store_vtable sqlite_pick_vtable;
 extern const struct exception_pool_vtable sqlite_exception_pool_vtable;
+extern const struct logistics_case_vtable sqlite_logistics_case_vtable;
 
 #endif
