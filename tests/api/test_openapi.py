@@ -99,6 +99,9 @@ OPERATIONS = {
     ("/v1/picks/{task}/short", "post"): {"200", "401", "404", "409", "422"},
     ("/v1/picks/{task}/qc-reject", "post"): {"200", "401", "404", "422"},
     ("/v1/orders/{order_no}/picks", "get"): {"200", "401", "404"},
+    # Logistics cases.
+    ("/v1/orders/{order_no}/logistics-cases", "post"): {"201", "401", "404", "409", "422"},
+    ("/v1/orders/{order_no}/logistics-cases", "get"): {"200", "401", "404"},
 }
 PLATFORM_CALLBACKS = {"/v1/payments/{provider}/notify"}
 PUBLIC = {"/healthz", "/metrics", "/openapi.json"} | PLATFORM_CALLBACKS
