@@ -19,9 +19,19 @@ static const struct {
     /* Cancelling and refunding answers any exception a buyer does not want to live with. */
     [EXC_ACTION_CANCEL] = {"cancel", true, NULL, {NULL}},
     [EXC_ACTION_SPLIT] = {"split", true, "stock_short", {NULL}},
+    /* A claim is the carrier's business, not a decision about the order: it runs beside
+     * whatever the buyer is given. */
+    [EXC_ACTION_FILE_CLAIM] = {"file_claim", false, "logistics_*", {"amount_claimed", NULL}},
+    [EXC_ACTION_CLAIM_SETTLED] = {"claim_settled",
+                                  false,
+                                  "logistics_*",
+                                  {"amount_recovered", NULL}},
+    [EXC_ACTION_RESHIP] = {"reship", true, "logistics_*", {"parcel", "items", NULL}},
+    [EXC_ACTION_REFUND] = {"refund", true, "logistics_*", {"parcel", "amount", NULL}},
 };
 
-const char EXC_ACTION_NAMES[] = "contact_buyer, contact_carrier, note, wait, swap, cancel, split";
+const char EXC_ACTION_NAMES[] = "contact_buyer, contact_carrier, note, wait, swap, cancel, split, "
+                                "file_claim, claim_settled, reship, refund";
 
 int exc_action_from_name(const char *name) {
     for (int a = 0; name && a < EXC_ACTION__COUNT; a++)
@@ -40,6 +50,18 @@ bool exc_action_is_decision(exc_action_t a) {
 
 const char *exc_action_code(exc_action_t a) {
     return (unsigned)a < EXC_ACTION__COUNT ? ACTIONS[a].code : NULL;
+}
+
+bool exc_action_applies(exc_action_t a, const char *code) {
+    const char *want = exc_action_code(a);
+    if (!want)
+        return true;
+    if (!code)
+        return false;
+    size_t n = strlen(want);
+    if (n && want[n - 1] == '*')
+        return strncmp(want, code, n - 1) == 0 && code[n - 1];
+    return strcmp(want, code) == 0;
 }
 
 bool exc_action_takes(exc_action_t a, const char *member) {

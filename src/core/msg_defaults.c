@@ -78,6 +78,45 @@ static const msg_default_t defaults[MSG_EV__COUNT][MSG_MEDIUM__COUNT] = {
                                   "我们会持续跟进，如有需要将与您联系。\n\n"
                                   "如有疑问，请联系客服。\n"},
         },
+    [MSG_EV_LOGISTICS_CASE_OPENED] =
+        {
+            [MSG_MEDIUM_SMS] = {NULL, "您的订单{{order_no}}的包裹（{{carrier}} {{tracking_no}}）"
+                                      "{{problem}}，我们正在处理，将尽快与您联系。"},
+            [MSG_MEDIUM_EMAIL] = {"订单{{order_no}}的包裹出现异常",
+                                  "{{buyer_name}}，您好：\n\n"
+                                  "您的订单{{order_no}}的包裹（{{carrier}}，运单号{{tracking_no}}）"
+                                  "{{problem}}。我们已在处理，并将尽快与您联系商定解决方案。"
+                                  "\n\n给您带来不便，敬请谅解。\n"},
+        },
+    [MSG_EV_LOGISTICS_RESHIPPED] =
+        {
+            [MSG_MEDIUM_SMS] = {NULL, "您的订单{{order_no}}的包裹{{problem}}，我们已为您安排补发"
+                                      "（补发单号{{reship_no}}），发出后将告知运单号。"},
+            [MSG_MEDIUM_EMAIL] = {"订单{{order_no}}已安排补发",
+                                  "{{buyer_name}}，您好：\n\n"
+                                  "您的订单{{order_no}}的包裹{{problem}}，我们已为您安排补发，"
+                                  "补发单号{{reship_no}}。补发包裹发出后，我们会再通知您运单号。"
+                                  "\n\n给您带来不便，敬请谅解。\n"},
+        },
+    [MSG_EV_LOGISTICS_REFUNDED] =
+        {
+            [MSG_MEDIUM_SMS] = {NULL, "您的订单{{order_no}}的包裹{{problem}}，我们将为您退款"
+                                      "{{refund_amount}}元，款项将原路退回。"},
+            [MSG_MEDIUM_EMAIL] = {"订单{{order_no}}将为您退款",
+                                  "{{buyer_name}}，您好：\n\n"
+                                  "您的订单{{order_no}}的包裹{{problem}}，我们将为您退款"
+                                  "{{refund_amount}}元，款项将按原支付方式退回。"
+                                  "\n\n给您带来不便，敬请谅解。\n"},
+        },
+    [MSG_EV_LOGISTICS_CASE_RESOLVED] =
+        {
+            [MSG_MEDIUM_SMS] = {NULL, "您的订单{{order_no}}的包裹问题已处理完毕，感谢您的耐心"
+                                      "等待。如有疑问请联系客服。"},
+            [MSG_MEDIUM_EMAIL] = {"订单{{order_no}}的包裹问题已处理完毕",
+                                  "{{buyer_name}}，您好：\n\n"
+                                  "您的订单{{order_no}}的包裹问题已处理完毕，感谢您的耐心等待。"
+                                  "\n\n如有疑问，请联系客服。\n"},
+        },
 };
 
 const msg_default_t *msg_default_template(msg_event_t e, msg_medium_t m) {

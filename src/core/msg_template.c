@@ -5,14 +5,26 @@
 #include <string.h>
 
 static const char *const event_names[MSG_EV__COUNT] = {
-    "order_placed",     "order_confirmed", "payment_failed", "partially_shipped", "shipped",
-    "out_for_delivery", "delivered",       "cancelled",      "delivery_issue",
+    "order_placed",
+    "order_confirmed",
+    "payment_failed",
+    "partially_shipped",
+    "shipped",
+    "out_for_delivery",
+    "delivered",
+    "cancelled",
+    "delivery_issue",
+    "logistics_case_opened",
+    "logistics_reshipped",
+    "logistics_refunded",
+    "logistics_case_resolved",
 };
 
 static const char *const medium_names[MSG_MEDIUM__COUNT] = {"sms", "email"};
 
 static const char *const var_names[MSG_VAR__COUNT] = {
-    "order_no", "buyer_name", "amount", "reason", "pay_url", "channel", "carrier", "tracking_no",
+    "order_no", "buyer_name",  "amount",  "reason",    "pay_url",       "channel",
+    "carrier",  "tracking_no", "problem", "reship_no", "refund_amount",
 };
 
 static int index_of(const char *const *names, int count, const char *name) {
@@ -46,11 +58,13 @@ const char *msg_var_name(msg_var_t v) {
  * race between threads. The unit test checks they match the tables. */
 const char *msg_event_names(void) {
     return "order_placed, order_confirmed, payment_failed, partially_shipped, shipped, "
-           "out_for_delivery, delivered, cancelled, delivery_issue";
+           "out_for_delivery, delivered, cancelled, delivery_issue, logistics_case_opened, "
+           "logistics_reshipped, logistics_refunded, logistics_case_resolved";
 }
 
 const char *msg_var_names(void) {
-    return "order_no, buyer_name, amount, reason, pay_url, channel, carrier, tracking_no";
+    return "order_no, buyer_name, amount, reason, pay_url, channel, carrier, tracking_no, problem, "
+           "reship_no, refund_amount";
 }
 
 int msg_event_of(const char *topic, const char *to_status) {
@@ -58,6 +72,14 @@ int msg_event_of(const char *topic, const char *to_status) {
         return MSG_EV_PAYMENT_FAILED;
     if (strcmp(topic, "order.delivery_issue") == 0)
         return MSG_EV_DELIVERY_ISSUE;
+    /* A logistics case's notes for the buyer are named after the event they tell. */
+    static const char LOGISTICS[] = "order.logistics_";
+    if (strncmp(topic, LOGISTICS, sizeof LOGISTICS - 1) == 0) {
+        for (int e = MSG_EV_LOGISTICS_CASE_OPENED; e <= MSG_EV_LOGISTICS_CASE_RESOLVED; e++)
+            if (strcmp(topic + sizeof "order." - 1, event_names[e]) == 0)
+                return e;
+        return -1;
+    }
     bool created = strcmp(topic, "order.created") == 0;
     if (!to_status || (!created && strcmp(topic, "order.status_changed") != 0))
         return -1;

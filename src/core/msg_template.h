@@ -19,6 +19,12 @@ typedef enum {
     MSG_EV_DELIVERED,
     MSG_EV_CANCELLED,
     MSG_EV_DELIVERY_ISSUE, /* a parcel late, in trouble or returned (tracking_detect.c) */
+    /* A parcel in trouble on the road (a logistics case): opened, the goods sent again, the
+     * buyer refunded, the case closed. */
+    MSG_EV_LOGISTICS_CASE_OPENED,
+    MSG_EV_LOGISTICS_RESHIPPED,
+    MSG_EV_LOGISTICS_REFUNDED,
+    MSG_EV_LOGISTICS_CASE_RESOLVED,
     MSG_EV__COUNT
 } msg_event_t;
 
@@ -32,8 +38,8 @@ int msg_medium_from_name(const char *name); /* -1 when unknown */
 const char *msg_event_names(void);
 
 /* The buyer event an outbox message stands for, from its topic ("order.created",
- * "order.status_changed", "order.payment_failed", …) and the status it moved to (NULL when
- * none); -1 when the buyer is not told of it. */
+ * "order.status_changed", "order.payment_failed", "order.logistics_reshipped", …) and the
+ * status it moved to (NULL when none); -1 when the buyer is not told of it. */
 int msg_event_of(const char *topic, const char *to_status);
 
 /* The values a template may use, written {{name}} in its text. */
@@ -46,6 +52,9 @@ typedef enum {
     MSG_VAR_CHANNEL,
     MSG_VAR_CARRIER,     /* a shipment's carrier, by name */
     MSG_VAR_TRACKING_NO, /* and its tracking number(s) */
+    MSG_VAR_PROBLEM, /* what happened to a parcel, in the buyer's words ("在运输途中丢失") */
+    MSG_VAR_RESHIP_NO,     /* the order that sends the goods again */
+    MSG_VAR_REFUND_AMOUNT, /* in yuan, "12.50" */
     MSG_VAR__COUNT
 } msg_var_t;
 

@@ -12,6 +12,7 @@
 #include "svc/catalog.h"
 #include "svc/exception_actions.h"
 #include "svc/exceptions.h"
+#include "svc/logistics_cases.h"
 #include "svc/fields.h"
 #include "svc/invoices.h"
 #include "svc/lots.h"
@@ -751,6 +752,17 @@ static svc_op_t *put_merge_rule(http_req_t *q, svc_result_t *r) {
     return merge_rule_put_op(q->app, q->body, q->actor, r);
 }
 
+/* ---- logistics cases (issue 5) ---- */
+
+static svc_op_t *post_logistics_case(http_req_t *q, svc_result_t *r) {
+    return logistics_case_raise_op(q->app, q->params[0], q->body, q->actor, r);
+}
+
+static svc_op_t *get_logistics_cases(http_req_t *q, svc_result_t *r) {
+    order_logistics_cases(q->app, q->params[0], r);
+    return NULL;
+}
+
 const http_route_t http_routes[] = {
     {"PUT", "/v1/skus/{}", put_sku, true, NULL, ROUTE_JSON},
     {"GET", "/v1/skus/{}", get_sku, false, NULL, ROUTE_JSON},
@@ -856,6 +868,10 @@ const http_route_t http_routes[] = {
     {"POST", "/v1/tracking/sweep", post_tracking_sweep, false, NULL, ROUTE_JSON},
     {"GET", "/v1/orders/{}/tracking", get_order_tracking, false, NULL, ROUTE_JSON},
     {"GET", "/track/{}", get_track_page, false, NULL, ROUTE_PUBLIC},
+    /* Logistics cases: a shipped parcel in trouble (svc/logistics_cases.h). */
+    {"POST", "/v1/orders/{}/logistics-cases", post_logistics_case, true, "/v1/exceptions/",
+     ROUTE_JSON},
+    {"GET", "/v1/orders/{}/logistics-cases", get_logistics_cases, false, NULL, ROUTE_JSON},
 };
 
 const int http_routes_count = sizeof http_routes / sizeof http_routes[0];

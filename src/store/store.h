@@ -11,6 +11,7 @@
 #include "store/exception_pool_store.h"
 #include "store/merge_store.h"
 #include "store/tracking_store.h"
+#include "store/logistics_case_store.h"
 #include "store/pick_store.h"
 
 /* The storage interface. Every engine (SQLite now, PostgreSQL next) fills one vtable; the
@@ -512,6 +513,8 @@ typedef struct store_vtable {
     /* Delivery tracking: parcels' events, milestones, polling and alerts
      * (store/tracking_store.h). */
     const tracking_vtable_t *tracking;
+    /* Logistics cases: their parcels and reshipments (store/logistics_case_store.h). */
+    const logistics_case_vtable_t *logistics_case;
 } store_vtable_t;
 
 struct store {

@@ -9,6 +9,7 @@
 #include "svc/allocation.h"
 #include "svc/exceptions.h"
 #include "svc/fields.h"
+#include "svc/logistics_cases.h"
 #include "svc/order_lines_edit.h"
 #include "svc/orders.h"
 #include "util/timefmt.h"
@@ -25,6 +26,8 @@ typedef struct {
     char *change_json;
     int64_t swap_line;
     char swap_sku[ORDO_CODE_MAX + 1];
+    /* file_claim, claim_settled, reship, refund: their members, and a reship's order. */
+    logistics_action_t logistics;
 } action_op_t;
 
 /* A swap's problems as the line edit names them ("changes[0].sku") named as this request's
@@ -126,12 +129,14 @@ static ordo_err_t decide_split(store_t *s, action_op_t *x, const order_rec_t *re
 static ordo_err_t act(store_t *s, action_op_t *x, json_t *exc, order_rec_t *rec) {
     svc_op_t *op = &x->op;
     const char *code = json_string_value(json_object_get(exc, "code"));
-    const char *for_code = exc_action_code(x->action);
-    if (for_code && strcmp(for_code, code) != 0) {
+    if (!exc_action_applies(x->action, code)) {
         field_errors_add(svc_errors(&op->result), "action", "not_for_code",
-                         "%s is a decision about missing stock, for a %s exception; exception "
-                         "%lld is %s",
-                         exc_action_name(x->action), for_code, (long long)x->id, code);
+                         "%s is for a %s exception (%s); exception %lld is %s",
+                         exc_action_name(x->action), exc_action_code(x->action),
+                         strcmp(exc_action_code(x->action), "stock_short") == 0
+                             ? "a decision about missing stock"
+                             : "a parcel in trouble on the road",
+                         (long long)x->id, code);
         return svc_fail(&op->result, ORDO_E_VALIDATION, "%s does not apply to exception %lld (%s)",
                         exc_action_name(x->action), (long long)x->id, code);
     }
@@ -142,7 +147,8 @@ static ordo_err_t act(store_t *s, action_op_t *x, json_t *exc, order_rec_t *rec)
                                 .until_ms = x->until_ms,
                                 .to_refund_fen = -1,
                                 .decides = exc_action_is_decision(x->action)};
-    char text[ORDO_REASON_MAX + 192], what[96];
+    char text[ORDO_REASON_MAX + 256], what[96];
+    char *logistics_detail = NULL;
     ordo_err_t e = ORDO_E_OK;
     switch (x->action) {
     case EXC_ACTION_CONTACT_BUYER:
@@ -182,12 +188,22 @@ static ordo_err_t act(store_t *s, action_op_t *x, json_t *exc, order_rec_t *rec)
                   "the rest on restock",
                   x->note);
         break;
+    case EXC_ACTION_FILE_CLAIM:
+    case EXC_ACTION_CLAIM_SETTLED:
+    case EXC_ACTION_RESHIP:
+    case EXC_ACTION_REFUND:
+        e = logistics_action_run(s, op, x->action, &x->logistics, x->id, code, rec, x->note, &a,
+                                 &logistics_detail, text, sizeof text);
+        a.detail_json = logistics_detail;
+        break;
     default:
         return ORDO_E_INTERNAL;
     }
+    int logged = e == ORDO_E_OK ? exception_log(s, op, &a, rec->order_no, code, text) : STORE_OK;
+    free(logistics_detail);
     if (e != ORDO_E_OK)
         return e;
-    if (exception_log(s, op, &a, rec->order_no, code, text) != STORE_OK)
+    if (logged != STORE_OK)
         return ORDO_E_STORE;
     /* Split: once the order may ship in parts, it takes what stock there is (the exception
      * resolves if that is everything). */
@@ -212,6 +228,7 @@ static void action_destroy(svc_op_t *op) {
     action_op_t *x = (action_op_t *)op;
     svc_op_free(x->edit);
     free(x->change_json);
+    logistics_action_clear(&x->logistics);
 }
 
 /* The swap as a line edit of the exception's order: the order is the exception's, which never
@@ -325,6 +342,10 @@ svc_op_t *exception_action_op(app_t *app, int64_t id, json_t *body, const char *
             svc_op_free(&x->op);
             return NULL;
         }
+    }
+    if (!logistics_action_prepare(app, id, x->action, body, actor, &x->logistics, immediate)) {
+        svc_op_free(&x->op);
+        return NULL;
     }
     return &x->op;
 }

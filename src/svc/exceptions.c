@@ -5,7 +5,9 @@
 #include <string.h>
 
 #include "core/limits.h"
+#include "core/logistics_case.h"
 #include "svc/fields.h"
+#include "svc/logistics_cases.h"
 #include "svc/timeline.h"
 #include "util/timefmt.h"
 
@@ -109,6 +111,11 @@ int exception_detail(store_t *s, int64_t id, json_t **out) {
     }
     json_object_set_new(exc, "actions", actions);
     json_object_set_new(exc, "to_refund", any_owed ? json_integer(owed) : json_null());
+    rc = logistics_case_detail(s, exc);
+    if (rc != STORE_OK) {
+        json_decref(exc);
+        return rc;
+    }
     *out = exc;
     return STORE_OK;
 }
@@ -203,9 +210,12 @@ static ordo_err_t resolve_run(store_t *s, svc_op_t *op) {
                                 .action = "resolve",
                                 .note = x->note,
                                 .to_refund_fen = -1};
+    const char *code = json_string_value(json_object_get(exc, "code"));
     if (rc == STORE_OK)
-        rc = exception_log(s, op, &a, rec.order_no, json_string_value(json_object_get(exc, "code")),
-                           text);
+        rc = exception_log(s, op, &a, rec.order_no, code, text);
+    /* A buyer told of a parcel's trouble is told when it is over. */
+    if (rc == STORE_OK && logistics_code(code))
+        rc = logistics_notify(s, op, &rec, x->id, code, "logistics_case_resolved", 0, NULL);
     json_decref(exc);
     order_rec_clear(&rec);
     return rc == STORE_OK ? exception_answer(s, op, x->id) : ORDO_E_STORE;

@@ -76,6 +76,14 @@ static int fan_out_row(store_t *s, fanout_op_t *f, json_t *row, const bool *medi
         json_decref(payload);
         return rc == STORE_NOT_FOUND ? STORE_OK : rc;
     }
+    /* An order the shop placed to send goods again is announced by its logistics case
+     * (logistics_reshipped), not confirmed as a purchase of 0.00 yuan. */
+    if ((ev == MSG_EV_ORDER_CONFIRMED || ev == MSG_EV_ORDER_PLACED) &&
+        json_object_get(rec.doc, "reship_of")) {
+        order_rec_clear(&rec);
+        json_decref(payload);
+        return STORE_OK;
+    }
     char amount[24];
     msg_format_yuan((long long)json_integer_value(
                         json_object_get(json_object_get(rec.doc, "amounts"), "total")),
@@ -90,6 +98,11 @@ static int fan_out_row(store_t *s, fanout_op_t *f, json_t *row, const bool *medi
     /* A shipment's status change carries them (svc/parcels.c). */
     vars.values[MSG_VAR_CARRIER] = json_string_value(json_object_get(payload, "carrier_name"));
     vars.values[MSG_VAR_TRACKING_NO] = json_string_value(json_object_get(payload, "tracking_no"));
+    /* A logistics case's notes carry them (svc/logistics_cases.c). */
+    vars.values[MSG_VAR_PROBLEM] = json_string_value(json_object_get(payload, "problem"));
+    vars.values[MSG_VAR_RESHIP_NO] = json_string_value(json_object_get(payload, "reship_no"));
+    vars.values[MSG_VAR_REFUND_AMOUNT] =
+        json_string_value(json_object_get(payload, "refund_amount"));
     char *pay_url = *f->pay_url ? msg_template_render(f->pay_url, &vars, true) : NULL;
     vars.values[MSG_VAR_PAY_URL] = pay_url;
     json_t *params = json_object();

@@ -178,6 +178,7 @@ typedef struct {
     char *review_text; /* its evaluation */
     bool replay;
     int64_t replay_id;
+    bool shop_placed; /* order_place_shop_op: approved as placed, no review */
 } place_op_t;
 
 /* Checks every line's SKU against the catalog (through the writer's cache when given one);
@@ -281,7 +282,7 @@ static ordo_err_t place_run(store_t *s, svc_op_t *op) {
         return svc_fail(&op->result, ORDO_E_VALIDATION, "the order has invalid fields");
     }
 
-    bool review = in->payment_status == PAYMENT_PAID;
+    bool review = in->payment_status == PAYMENT_PAID && !p->shop_placed;
     if (review && auto_review_prepare(s, op->app, in, &p->prep) != STORE_OK)
         return ORDO_E_STORE;
 
@@ -292,7 +293,7 @@ static ordo_err_t place_run(store_t *s, svc_op_t *op) {
     snprintf(rec->external_id, sizeof rec->external_id, "%s", in->external_id);
     /* A paid order is written with the review's decision; only a shortage found by the
      * reservation below can change it (an update rewrites the row and the status index). */
-    rec->status = ORDER_PENDING_PAYMENT;
+    rec->status = p->shop_placed ? ORDER_APPROVED : ORDER_PENDING_PAYMENT;
     if (review && !auto_review_decide(op->app, &p->prep, in, &rec->status))
         return ORDO_E_STORE;
     rec->created_at_ms = rec->updated_at_ms = op->now_ms;
@@ -528,6 +529,23 @@ svc_op_t *order_place_op(app_t *app, json_t *body, const char *actor, svc_result
         return NULL;
     }
     return &p->op;
+}
+
+svc_op_t *order_place_shop_op(app_t *app, json_t *body, const char *actor,
+                              svc_result_t *immediate) {
+    svc_op_t *op = order_place_op(app, body, actor, immediate);
+    if (op)
+        ((place_op_t *)op)->shop_placed = true;
+    return op;
+}
+
+bool order_placed(const svc_op_t *op, int64_t *id, char order_no[32]) {
+    const place_op_t *p = (const place_op_t *)op;
+    if (op->result.err != ORDO_E_OK || p->replay || p->rec.id <= 0)
+        return false;
+    *id = p->rec.id;
+    memcpy(order_no, p->rec.order_no, sizeof p->rec.order_no);
+    return true;
 }
 
 /* ---- cancellation ---- */

@@ -11,6 +11,15 @@
  * catalog — and returns the op that stores it, or NULL with the 4xx in *immediate. */
 svc_op_t *order_place_op(app_t *app, json_t *body, const char *actor, svc_result_t *immediate);
 
+/* An order the shop places itself (the goods of a lost parcel sent again...): validated and
+ * stored like any, but approved as it is placed, without the automatic review, since no
+ * buyer placed it. Its op is meant to run inside another op's transaction (op->run with the
+ * caller's now_ms); order_placed then gives what it stored. */
+svc_op_t *order_place_shop_op(app_t *app, json_t *body, const char *actor, svc_result_t *immediate);
+/* After a place op ran: the order it stored; false when it failed or was the replay of an
+ * order already stored. */
+bool order_placed(const svc_op_t *op, int64_t *id, char order_no[32]);
+
 /* Cancels an order (releasing its stock). reason is copied. */
 svc_op_t *order_cancel_op(app_t *app, const char *order_no, const char *reason, const char *actor);
 

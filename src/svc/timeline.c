@@ -50,6 +50,11 @@ static int append(store_t *s, const event_rec_t *e, const char *order_no) {
 
 int timeline_note(store_t *s, int64_t order_id, const char *order_no, const char *actor,
                   const char *type, const char *reason, int64_t now) {
+    return timeline_note_with(s, order_id, order_no, actor, type, reason, NULL, now);
+}
+
+int timeline_note_with(store_t *s, int64_t order_id, const char *order_no, const char *actor,
+                       const char *type, const char *reason, json_t *extra, int64_t now) {
     char topic[48];
     snprintf(topic, sizeof topic, "order.%s", type);
     if (!timeline_topic_known(topic)) {
@@ -65,7 +70,7 @@ int timeline_note(store_t *s, int64_t order_id, const char *order_no, const char
                      .from_status = -1,
                      .to_status = -1,
                      .reason = reason};
-    return append(s, &e, order_no);
+    return append_with(s, &e, order_no, extra);
 }
 
 int timeline_transition(store_t *s, int64_t order_id, const char *order_no, const char *actor,
@@ -113,6 +118,11 @@ const char *const timeline_topics[] = {
     "order.review",
     "order.tracking",
     "order.delivery_issue",
+    /* Logistics cases: what the buyer is told (svc/logistics_cases.c). */
+    "order.logistics_case_opened",
+    "order.logistics_reshipped",
+    "order.logistics_refunded",
+    "order.logistics_case_resolved",
     NULL,
 };
 

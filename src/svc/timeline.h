@@ -12,6 +12,11 @@
 int timeline_note(store_t *s, int64_t order_id, const char *order_no, const char *actor,
                   const char *type, const char *reason, int64_t now_ms);
 
+/* A note whose outbox message carries more than the timeline keeps (the keys of extra,
+ * borrowed, may be NULL): what a buyer message about it needs. */
+int timeline_note_with(store_t *s, int64_t order_id, const char *order_no, const char *actor,
+                       const char *type, const char *reason, json_t *extra, int64_t now_ms);
+
 /* Records a state change: the timeline event and its outbox message, in the caller's
  * transaction. from < 0 for the order's creation. Outbox topics: order.created,
  * order.status_changed, order.<type> for notes. */

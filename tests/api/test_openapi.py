@@ -124,6 +124,9 @@ OPERATIONS = {
     ("/v1/orders/{order_no}/review", "get"): {"200", "401", "404"},
     ("/v1/reviews", "get"): {"200", "401", "422"},
     ("/v1/stats/quality", "get"): {"200", "401", "422"},
+    # Logistics cases.
+    ("/v1/orders/{order_no}/logistics-cases", "post"): {"201", "401", "404", "409", "422"},
+    ("/v1/orders/{order_no}/logistics-cases", "get"): {"200", "401", "404"},
 }
 # Answer in their caller's own format (the payment platform's, Kuaidi100's, a buyer's browser).
 PLATFORM_CALLBACKS = {"/v1/payments/{provider}/notify", "/v1/tracking/kuaidi100",

@@ -41,6 +41,33 @@ static void decisions_about_missing_stock_are_for_stock_short(void **state) {
     assert_null(exc_action_code(EXC_ACTION_NOTE));
 }
 
+static void road_actions_are_for_any_logistics_code(void **state) {
+    (void)state;
+    const exc_action_t road[] = {EXC_ACTION_FILE_CLAIM, EXC_ACTION_CLAIM_SETTLED, EXC_ACTION_RESHIP,
+                                 EXC_ACTION_REFUND};
+    for (size_t i = 0; i < sizeof road / sizeof road[0]; i++) {
+        assert_true(exc_action_applies(road[i], "logistics_lost"));
+        assert_true(exc_action_applies(road[i], "logistics_stale"));
+        assert_false(exc_action_applies(road[i], "logistics_"));
+        assert_false(exc_action_applies(road[i], "stock_short"));
+        assert_false(exc_action_applies(road[i], NULL));
+    }
+    assert_true(exc_action_is_decision(EXC_ACTION_RESHIP));
+    assert_true(exc_action_is_decision(EXC_ACTION_REFUND));
+    assert_false(exc_action_is_decision(EXC_ACTION_FILE_CLAIM));
+    assert_false(exc_action_is_decision(EXC_ACTION_CLAIM_SETTLED));
+    assert_true(exc_action_applies(EXC_ACTION_SWAP, "stock_short"));
+    assert_false(exc_action_applies(EXC_ACTION_SWAP, "logistics_lost"));
+    assert_true(exc_action_applies(EXC_ACTION_CONTACT_CARRIER, "logistics_lost"));
+    assert_true(exc_action_takes(EXC_ACTION_FILE_CLAIM, "amount_claimed"));
+    assert_false(exc_action_takes(EXC_ACTION_FILE_CLAIM, "amount_recovered"));
+    assert_true(exc_action_takes(EXC_ACTION_CLAIM_SETTLED, "amount_recovered"));
+    assert_true(exc_action_takes(EXC_ACTION_RESHIP, "items"));
+    assert_true(exc_action_takes(EXC_ACTION_RESHIP, "parcel"));
+    assert_false(exc_action_takes(EXC_ACTION_RESHIP, "amount"));
+    assert_true(exc_action_takes(EXC_ACTION_REFUND, "amount"));
+}
+
 static void each_action_takes_its_own_members(void **state) {
     (void)state;
     for (int a = 0; a < EXC_ACTION__COUNT; a++) {
@@ -83,6 +110,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(names_round_trip),
         cmocka_unit_test(decisions_about_missing_stock_are_for_stock_short),
+        cmocka_unit_test(road_actions_are_for_any_logistics_code),
         cmocka_unit_test(each_action_takes_its_own_members),
         cmocka_unit_test(a_cancellation_refunds_what_was_paid),
     };

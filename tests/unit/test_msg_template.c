@@ -63,6 +63,13 @@ static void checks_placeholders(void **state) {
 static void events_from_the_outbox(void **state) {
     (void)state;
     assert_int_equal(msg_event_of("order.created", "approved"), MSG_EV_ORDER_CONFIRMED);
+    assert_int_equal(msg_event_of("order.logistics_case_opened", NULL),
+                     MSG_EV_LOGISTICS_CASE_OPENED);
+    assert_int_equal(msg_event_of("order.logistics_reshipped", NULL), MSG_EV_LOGISTICS_RESHIPPED);
+    assert_int_equal(msg_event_of("order.logistics_refunded", NULL), MSG_EV_LOGISTICS_REFUNDED);
+    assert_int_equal(msg_event_of("order.logistics_case_resolved", NULL),
+                     MSG_EV_LOGISTICS_CASE_RESOLVED);
+    assert_int_equal(msg_event_of("order.logistics_unknown", NULL), -1);
     assert_int_equal(msg_event_of("order.created", "pending_payment"), MSG_EV_ORDER_PLACED);
     assert_int_equal(msg_event_of("order.status_changed", "approved"), MSG_EV_ORDER_CONFIRMED);
     assert_int_equal(msg_event_of("order.status_changed", "shipped"), MSG_EV_SHIPPED);

@@ -333,6 +333,22 @@ const char *const sqlite_migrations[] = {
     "  shipped_at, next_poll_at) SELECT id, order_id, carrier, tracking_no, 'shipped',"
     "  coalesce(shipped_at, created_at), coalesce(shipped_at, created_at) FROM parcels"
     "  WHERE status = 'shipped' AND tracking_no IS NOT NULL;",
+
+    /* 18: logistics cases — the parcel a person reported lost, damaged, undeliverable or
+     * refused (its exception is the case: owner, deadline, actions and resolution live in the
+     * pool), and every reshipment made for a case: the goods sent again as a linked
+     * zero-amount order (reship_order_id) that allocation, picking, packing and shipping take
+     * like any order. A claim's amounts are actions of the case (exception_actions.detail). */
+    "CREATE TABLE logistics_cases (exception_id INTEGER PRIMARY KEY, order_id INTEGER NOT NULL,"
+    "  parcel_id INTEGER NOT NULL, kind TEXT NOT NULL, created_by TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL);"
+    "CREATE INDEX logistics_cases_parcel ON logistics_cases(parcel_id);"
+    "CREATE TABLE reshipments (id INTEGER PRIMARY KEY, exception_id INTEGER NOT NULL,"
+    "  order_id INTEGER NOT NULL, parcel_id INTEGER NOT NULL,"
+    "  reship_order_id INTEGER NOT NULL UNIQUE, items TEXT NOT NULL, created_by TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL);"
+    "CREATE INDEX reshipments_exception ON reshipments(exception_id, id);"
+    "CREATE INDEX reshipments_parcel ON reshipments(parcel_id);",
 };
 
 const int sqlite_migrations_count = sizeof sqlite_migrations / sizeof sqlite_migrations[0];

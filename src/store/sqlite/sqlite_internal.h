@@ -61,5 +61,6 @@ extern const struct exception_pool_vtable sqlite_exception_pool_vtable;
 extern const struct merge_store_vtable sqlite_merge_vtable;
 extern const struct completion_store_vtable sqlite_completion_vtable;
 extern const struct tracking_vtable sqlite_tracking_vtable;
+extern const struct logistics_case_vtable sqlite_logistics_case_vtable;
 
 #endif

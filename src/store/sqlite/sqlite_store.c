@@ -2815,6 +2815,7 @@ static const store_vtable_t sqlite_vtable = {
     .merge = &sqlite_merge_vtable,
     .completion = &sqlite_completion_vtable,
     .tracking = &sqlite_tracking_vtable,
+    .logistics_case = &sqlite_logistics_case_vtable,
 };
 
 static int exec_sql(sqlite3 *db, const char *sql, char *err, size_t err_len) {
