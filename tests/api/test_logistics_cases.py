@@ -3,8 +3,8 @@ exception of the pool, worked with its owner, deadline, actions (claims with the
 reshipping the goods, refunds) and resolution; the buyer hears of it by SMS. From orders
 shipped end to end (wave, pack, ship) against a real server and a real SMS gateway."""
 
+import datetime
 import itertools
-import sqlite3
 
 from message_catchers import SmsGateway
 from ordo_server import ServerTestCase, ean13, make_order, open_exceptions, q, today_cst, \
@@ -104,20 +104,15 @@ class LogisticsCaseTest(ServerTestCase):
         return wait_for(lambda: self.texts(order_no, event),
                         what="%s SMS for %s" % (event, order_no))[0]
 
-    def open_detected(self, order_no, code, severity="yellow"):
-        """An exception as tracking's detection opens it (another part of ordo): a row of the
-        pool with a logistics_* code and no case parcel of its own."""
-        db = sqlite3.connect(self.srv.db, timeout=10)
-        try:
-            with db:
-                cur = db.execute(
-                    "INSERT INTO exceptions (order_id, code, severity, message, created_at) "
-                    "SELECT id, ?, ?, 'no tracking update for 48 hours', "
-                    "CAST(strftime('%s', 'now') AS INTEGER) * 1000 FROM orders WHERE "
-                    "order_no = ?", (code, severity, order_no))
-                return cur.lastrowid
-        finally:
-            db.close()
+    def open_detected(self, order_no, code):
+        """Tracking's detection sweep run 49 hours from now (past the 48 hours without news
+        that make a parcel stale); returns the id of the exception it opened with `code`."""
+        later = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=49)
+        self.srv.ok("POST", "/v1/tracking/sweep",
+                    {"as_of": later.isoformat(timespec="seconds")})
+        page = self.srv.ok("GET", "/v1/exceptions?order_no=%s&code=%s" % (q(order_no), code))
+        [exc] = page["items"]
+        return exc["id"]
 
     # ---- raising cases -------------------------------------------------------------------
 
