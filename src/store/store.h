@@ -7,6 +7,7 @@
 
 #include "core/lifecycle.h"
 #include "core/reserve.h"
+#include "store/after_sales_store.h"
 #include "store/exception_pool_store.h"
 #include "store/pick_store.h"
 
@@ -502,6 +503,8 @@ typedef struct store_vtable {
     const pick_store_vtable_t *pick;
     /* Finding, assigning and working exceptions (store/exception_pool_store.h). */
     const exception_pool_vtable_t *exception_pool;
+    /* After-sales tickets, refunds and settlement (store/after_sales_store.h). */
+    const after_sales_vtable_t *after_sales;
 } store_vtable_t;
 
 struct store {

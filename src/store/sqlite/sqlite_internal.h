@@ -41,9 +41,11 @@ int sq_exec(store_t *s, sqlite3_stmt *st, bool guarded);
 /* Statements beyond sqlite_store.c's own, prepared once per connection like them: slot is
  * the caller's index (< SQ_EXTRA_STMTS), sql its fixed text. Returns it reset and unbound,
  * or NULL (the error recorded for errmsg). */
-#define SQ_EXTRA_STMTS 64
+#define SQ_EXTRA_STMTS 256
 /* Each file's first slot: sqlite_pick.c counts from 0. */
 #define SQ_SLOTS_EXCEPTION_POOL 48
+/* after-sales (sqlite_after_sales.c): 160..199 */
+#define SQ_SLOTS_AFTER_SALES 160
 sqlite3_stmt *sq_extra_stmt(store_t *s, int slot, const char *sql);
 
 /* Records the connection's last error for errmsg; returns STORE_ERROR. */
@@ -53,5 +55,6 @@ sqlite3 *sq_db(store_t *s);
 
 extern const struct pick_store_vtable sqlite_pick_vtable;
 extern const struct exception_pool_vtable sqlite_exception_pool_vtable;
+extern const struct after_sales_vtable sqlite_after_sales_vtable;
 
 #endif

@@ -2809,6 +2809,7 @@ static const store_vtable_t sqlite_vtable = {
     .slow_movers = sq_slow_movers,
     .pick = &sqlite_pick_vtable,
     .exception_pool = &sqlite_exception_pool_vtable,
+    .after_sales = &sqlite_after_sales_vtable,
 };
 
 static int exec_sql(sqlite3 *db, const char *sql, char *err, size_t err_len) {
