@@ -21,6 +21,7 @@ typedef struct {
     int n_items;
     const char *const *skus;
     const int64_t *qtys;
+    const char *const *exchange_skus; /* exchange: the SKU sent instead (NULL: the same) */
     const char *actor;
     int64_t now_ms;
 } after_sales_rec_t;
@@ -66,7 +67,7 @@ typedef struct after_sales_vtable {
     int (*insert)(store_t *s, const after_sales_rec_t *rec, int64_t *id);
     /* {id, order_id, order_no, order_status, channel, type, status, reason, evidence,
      * assignee, deadline, return_shipment: {carrier, tracking_no} | null, linked_order_no,
-     * created_at, created_by, updated_at, items: [{sku, qty}]}; STORE_NOT_FOUND. */
+     * created_at, created_by, updated_at, items: [{sku, qty, exchange_sku}]}; STORE_NOT_FOUND. */
     int (*get)(store_t *s, int64_t id, json_t **out);
     /* Its log oldest first: [{kind, from, to, text, detail, actor, at}]. */
     int (*log)(store_t *s, int64_t id, json_t **out);

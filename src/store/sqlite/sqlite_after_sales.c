@@ -53,9 +53,10 @@ enum {
 static const char *const sql_text[A__COUNT] = {
     [A_INSERT] = "INSERT INTO after_sales (order_id, type, status, reason, evidence, deadline, "
                  "created_at, created_by, updated_at) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?7)",
-    [A_ITEM_INSERT] = "INSERT INTO after_sales_items (after_sales_id, sku, qty) VALUES (?1,?2,?3)",
+    [A_ITEM_INSERT] = "INSERT INTO after_sales_items (after_sales_id, sku, qty, exchange_sku) VALUES "
+                      "(?1,?2,?3,?4)",
     [A_GET] = "SELECT " TICKET_COLS " WHERE a.id = ?1",
-    [A_ITEMS] = "SELECT sku, qty FROM after_sales_items WHERE after_sales_id = ?1 ORDER BY sku",
+    [A_ITEMS] = "SELECT sku, qty, exchange_sku FROM after_sales_items WHERE after_sales_id = ?1 ORDER BY sku",
     [A_LOG] = "SELECT kind, from_status, to_status, text, detail, actor, at FROM after_sales_log "
               "WHERE after_sales_id = ?1 ORDER BY id",
     [A_RECEIPTS] = "SELECT warehouse, sku, qty, condition, actor, at FROM after_sales_receipts "
@@ -184,8 +185,8 @@ static json_t *read_ticket(sqlite3_stmt *st) {
 }
 
 static json_t *read_item(sqlite3_stmt *st) {
-    return json_pack("{s:s, s:I}", "sku", col_text(st, 0), "qty",
-                     (json_int_t)sqlite3_column_int64(st, 1));
+    return json_pack("{s:s, s:I, s:o}", "sku", col_text(st, 0), "qty",
+                     (json_int_t)sqlite3_column_int64(st, 1), "exchange_sku", text_or_null(st, 2));
 }
 
 static json_t *read_log(sqlite3_stmt *st) {
@@ -237,6 +238,7 @@ static int as_insert(store_t *s, const after_sales_rec_t *r, int64_t *id) {
         sqlite3_bind_int64(st, 1, *id);
         bind_text(st, 2, r->skus[i]);
         sqlite3_bind_int64(st, 3, r->qtys[i]);
+        bind_text(st, 4, r->exchange_skus ? r->exchange_skus[i] : NULL);
         if ((rc = sq_exec(s, st, false)) != STORE_OK)
             return rc;
     }
