@@ -885,14 +885,14 @@ void after_sales_get(app_t *app, int64_t id, svc_result_t *r) {
         svc_ok(r, 200, view);
 }
 
-void after_sales_list(app_t *app, const after_sales_filter_t *f, svc_result_t *r) {
+void after_sales_list(app_t *app, const after_sales_filter_t *f, int64_t as_of,
+                      svc_result_t *r) {
     store_t *s = app_reader(app);
     json_t *items = NULL;
     if (!s || s->vt->after_sales->list(s, f, &items) != STORE_OK) {
         svc_fail(r, ORDO_E_STORE, "cannot read the tickets");
         return;
     }
-    int64_t as_of = f->overdue_at_ms > 0 ? f->overdue_at_ms : time_now_ms();
     size_t i;
     json_t *t;
     json_array_foreach(items, i, t) {

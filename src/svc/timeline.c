@@ -108,6 +108,9 @@ const char *const timeline_topics[] = {
     "order.allocation",
     "stock.low",
     "order.picked",
+    /* after-sales */
+    "order.after_sales",
+    "order.refund",
     NULL,
 };
 
