@@ -27,9 +27,9 @@ typedef struct {
 } after_sales_rec_t;
 
 typedef struct {
-    const char *status;   /* NULL for any */
-    const char *assignee; /* NULL for any */
-    const char *order_no; /* NULL for any */
+    const char *status;    /* NULL for any */
+    const char *assignee;  /* NULL for any */
+    const char *order_no;  /* NULL for any */
     int64_t overdue_at_ms; /* > 0: only tickets whose deadline passed by then */
     int64_t before_id;     /* cursor: ids below this, newest first; 0 for none */
     int limit;
@@ -77,11 +77,11 @@ typedef struct after_sales_vtable {
     int (*list)(store_t *s, const after_sales_filter_t *f, json_t **out);
     /* Moves the ticket from `from` to `to` with its new deadline (0: none); STORE_CONFLICT
      * (nothing changed) when it is not in `from`. */
-    int (*set_status)(store_t *s, int64_t id, const char *from, const char *to,
-                      int64_t deadline_ms, int64_t now_ms);
+    int (*set_status)(store_t *s, int64_t id, const char *from, const char *to, int64_t deadline_ms,
+                      int64_t now_ms);
     int (*assign)(store_t *s, int64_t id, const char *assignee, int64_t now_ms);
-    int (*set_return_shipment)(store_t *s, int64_t id, const char *carrier,
-                               const char *tracking_no, int64_t now_ms);
+    int (*set_return_shipment)(store_t *s, int64_t id, const char *carrier, const char *tracking_no,
+                               int64_t now_ms);
     int (*set_linked_order)(store_t *s, int64_t id, int64_t order_id);
     int (*log_append)(store_t *s, const after_sales_log_rec_t *e);
     /* Units of each SKU of the order in tickets that are not rejected (except ticket

@@ -29,8 +29,7 @@ static const char *tstr(json_t *t, const char *key) {
 ordo_err_t as_load(store_t *s, svc_op_t *op, int64_t id, json_t **ticket) {
     int rc = s->vt->after_sales->get(s, id, ticket);
     if (rc == STORE_NOT_FOUND)
-        return svc_fail(&op->result, ORDO_E_NOT_FOUND, "no after-sales ticket %lld",
-                        (long long)id);
+        return svc_fail(&op->result, ORDO_E_NOT_FOUND, "no after-sales ticket %lld", (long long)id);
     return rc == STORE_OK ? ORDO_E_OK : ORDO_E_STORE;
 }
 
@@ -210,8 +209,8 @@ static ordo_err_t check_window(store_t *s, create_op_t *x, const order_rec_t *re
     rfc3339_format(closes, at, sizeof at);
     rfc3339_format(since, from, sizeof from);
     field_errors_add(svc_errors(&x->op.result), "type", "window_closed",
-                     "the %d-day window for %s closed at %s (%s %s)", days,
-                     as_type_name(x->type), at, delivered ? "delivered" : "shipped", from);
+                     "the %d-day window for %s closed at %s (%s %s)", days, as_type_name(x->type),
+                     at, delivered ? "delivered" : "shipped", from);
     return svc_fail(&x->op.result, ORDO_E_VALIDATION,
                     "order %s is past its %s window; nothing changed", rec->order_no,
                     as_type_name(x->type));
@@ -263,8 +262,8 @@ static ordo_err_t create_run(store_t *s, svc_op_t *op) {
     int64_t last_shipped = 0;
     if (!has_shipped(rec.status)) {
         e = svc_fail(&op->result, ORDO_E_ILLEGAL_TRANSITION,
-                     "order %s is %s: after-sales needs an order that has shipped",
-                     rec.order_no, order_status_name(rec.status));
+                     "order %s is %s: after-sales needs an order that has shipped", rec.order_no,
+                     order_status_name(rec.status));
     } else if (shipped_of(s, rec.id, &shipped, &last_shipped) != STORE_OK ||
                !(settings = as_settings_load(s))) {
         e = ORDO_E_STORE;
@@ -296,8 +295,8 @@ static ordo_err_t create_run(store_t *s, svc_op_t *op) {
         char what[ORDO_REASON_MAX + 400];
         size_t len = (size_t)snprintf(what, sizeof what, "requested %s of", as_type_name(x->type));
         for (int i = 0; i < x->n && len < sizeof what - 80; i++)
-            len += (size_t)snprintf(what + len, sizeof what - len, "%s %s ×%lld",
-                                    i ? "," : "", x->sku[i], (long long)x->qty[i]);
+            len += (size_t)snprintf(what + len, sizeof what - len, "%s %s ×%lld", i ? "," : "",
+                                    x->sku[i], (long long)x->qty[i]);
         snprintf(what + len, sizeof what - len, ": %s", x->reason);
         char note[sizeof what + 64];
         snprintf(note, sizeof note, "after-sales %s", what);
@@ -341,8 +340,7 @@ static void read_items(json_t *body, create_op_t *x, field_errors_t *errs) {
         char prefix[32], field[48];
         snprintf(prefix, sizeof prefix, "items[%zu]", i);
         if (!json_is_object(it)) {
-            field_errors_add(errs, prefix, "wrong_type", "%s must be an object {sku, qty}",
-                             prefix);
+            field_errors_add(errs, prefix, "wrong_type", "%s must be an object {sku, qty}", prefix);
             continue;
         }
         field_errors_t local;
@@ -383,8 +381,8 @@ static char *read_evidence(json_t *body, field_errors_t *errs) {
     if (!ev || json_is_null(ev))
         return strdup("[]");
     if (!json_is_array(ev) || json_array_size(ev) > EVIDENCE_MAX) {
-        field_errors_add(errs, "evidence", "wrong_type", "evidence must be an array of up to %d URLs",
-                         EVIDENCE_MAX);
+        field_errors_add(errs, "evidence", "wrong_type",
+                         "evidence must be an array of up to %d URLs", EVIDENCE_MAX);
         return NULL;
     }
     size_t i;
@@ -395,8 +393,9 @@ static char *read_evidence(json_t *body, field_errors_t *errs) {
             strlen(url) > 1024) {
             char field[32];
             snprintf(field, sizeof field, "evidence[%zu]", i);
-            field_errors_add(errs, field, "invalid_url", "evidence must be http(s) URLs (photos, "
-                                                        "videos)");
+            field_errors_add(errs, field, "invalid_url",
+                             "evidence must be http(s) URLs (photos, "
+                             "videos)");
         }
     }
     return json_dumps(ev, JSON_COMPACT);
@@ -630,12 +629,11 @@ static ordo_err_t receive(store_t *s, act_op_t *x, json_t *ticket) {
     for (int i = 0; i < x->n; i++) {
         receipt_t *r = &x->items[i];
         if (len < sizeof text - 100)
-            len += (size_t)snprintf(text + len, sizeof text - len, "%s %s ×%lld %s",
-                                    i ? "," : "", r->sku, (long long)r->qty,
-                                    r->damaged ? "damaged" : "sellable");
-        json_array_append_new(detail, json_pack("{s:s, s:I, s:s}", "sku", r->sku, "qty",
-                                                (json_int_t)r->qty, "condition",
-                                                r->damaged ? "damaged" : "sellable"));
+            len += (size_t)snprintf(text + len, sizeof text - len, "%s %s ×%lld %s", i ? "," : "",
+                                    r->sku, (long long)r->qty, r->damaged ? "damaged" : "sellable");
+        json_array_append_new(detail,
+                              json_pack("{s:s, s:I, s:s}", "sku", r->sku, "qty", (json_int_t)r->qty,
+                                        "condition", r->damaged ? "damaged" : "sellable"));
         *(r->damaged ? &damaged : &sellable) += r->qty;
     }
     char *dj = json_dumps(detail, JSON_COMPACT);
@@ -811,7 +809,8 @@ svc_op_t *after_sales_action_op(app_t *app, int64_t id, as_action_t action, json
             field_errors_add(errs, "reason", "required", "say why the request is rejected");
         break;
     case AS_ACT_ASSIGN:
-        copy_text(x->name, sizeof x->name, field_string(body, "assignee", true, NAME_MAX_LEN, errs));
+        copy_text(x->name, sizeof x->name,
+                  field_string(body, "assignee", true, NAME_MAX_LEN, errs));
         if (!x->name[0] && !svc_error_count(immediate))
             field_errors_add(errs, "assignee", "required", "name the agent");
         break;
@@ -885,8 +884,7 @@ void after_sales_get(app_t *app, int64_t id, svc_result_t *r) {
         svc_ok(r, 200, view);
 }
 
-void after_sales_list(app_t *app, const after_sales_filter_t *f, int64_t as_of,
-                      svc_result_t *r) {
+void after_sales_list(app_t *app, const after_sales_filter_t *f, int64_t as_of, svc_result_t *r) {
     store_t *s = app_reader(app);
     json_t *items = NULL;
     if (!s || s->vt->after_sales->list(s, f, &items) != STORE_OK) {
@@ -904,8 +902,9 @@ void after_sales_list(app_t *app, const after_sales_filter_t *f, int64_t as_of,
     }
     json_t *cursor = json_null();
     if (json_array_size(items) == (size_t)f->limit && f->limit > 0)
-        cursor = json_sprintf("%lld", (long long)json_integer_value(json_object_get(
-                                          json_array_get(items, json_array_size(items) - 1), "id")));
+        cursor =
+            json_sprintf("%lld", (long long)json_integer_value(json_object_get(
+                                     json_array_get(items, json_array_size(items) - 1), "id")));
     svc_ok(r, 200, json_pack("{s:o, s:o}", "items", items, "next_cursor", cursor));
 }
 

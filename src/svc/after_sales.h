@@ -37,8 +37,7 @@ void after_sales_get(app_t *app, int64_t id, svc_result_t *r);
 
 /* Filters as store/after_sales_store.h has them (f->overdue_at_ms > 0 for overdue only);
  * each ticket's "overdue" flag is as of as_of_ms. */
-void after_sales_list(app_t *app, const after_sales_filter_t *f, int64_t as_of_ms,
-                      svc_result_t *r);
+void after_sales_list(app_t *app, const after_sales_filter_t *f, int64_t as_of_ms, svc_result_t *r);
 
 /* Damaged returned units by warehouse and SKU (warehouse NULL: all). */
 void after_sales_damaged(app_t *app, const char *warehouse, svc_result_t *r);

@@ -20,14 +20,13 @@ static json_t *outbound_body(json_t *ticket, json_t *doc, int64_t now_ms) {
     json_t *it;
     json_array_foreach(json_object_get(ticket, "items"), i, it) {
         json_t *swap = json_object_get(it, "exchange_sku");
-        json_array_append_new(items, json_pack("{s:O, s:O, s:i}", "sku",
-                                               json_is_string(swap) ? swap
-                                                                    : json_object_get(it, "sku"),
-                                               "qty", json_object_get(it, "qty"), "unit_price", 0));
+        json_array_append_new(items,
+                              json_pack("{s:O, s:O, s:i}", "sku",
+                                        json_is_string(swap) ? swap : json_object_get(it, "sku"),
+                                        "qty", json_object_get(it, "qty"), "unit_price", 0));
     }
     json_t *addr = json_object();
-    static const char *const ADDRESS[] = {"province", "city", "district", "detail",
-                                          "postal_code"};
+    static const char *const ADDRESS[] = {"province", "city", "district", "detail", "postal_code"};
     json_t *orig_addr = json_object_get(doc, "address");
     for (size_t k = 0; k < sizeof ADDRESS / sizeof ADDRESS[0]; k++) {
         json_t *v = json_object_get(orig_addr, ADDRESS[k]);

@@ -108,8 +108,8 @@ static ordo_err_t config_run(store_t *s, svc_op_t *op) {
     }
     char *text = json_dumps(doc, JSON_COMPACT | JSON_SORT_KEYS);
     json_decref(doc);
-    int rc = text ? s->vt->after_sales->config_put(s, x->key, text, op->actor, op->now_ms)
-                  : STORE_ERROR;
+    int rc =
+        text ? s->vt->after_sales->config_put(s, x->key, text, op->actor, op->now_ms) : STORE_ERROR;
     free(text);
     if (rc != STORE_OK)
         return ORDO_E_STORE;
@@ -189,8 +189,7 @@ static bool known_channel(const char *k) {
     return strcmp(k, "default") == 0 || channel_from_name(k) >= 0;
 }
 
-svc_op_t *as_settings_put_op(app_t *app, json_t *body, const char *actor,
-                             svc_result_t *immediate) {
+svc_op_t *as_settings_put_op(app_t *app, json_t *body, const char *actor, svc_result_t *immediate) {
     if (!fields_require_object(body, "the settings are invalid", immediate))
         return NULL;
     field_errors_t *errs = svc_errors(immediate);

@@ -27,8 +27,7 @@ static size_t collect(char *ptr, size_t size, size_t n, void *ctx) {
     return add;
 }
 
-static void http_refund(const json_t *config, const refund_request_t *req,
-                        refund_outcome_t *out) {
+static void http_refund(const json_t *config, const refund_request_t *req, refund_outcome_t *out) {
     memset(out, 0, sizeof *out);
     const char *url = json_string_value(json_object_get(config, "url"));
     const char *secret = json_string_value(json_object_get(config, "secret"));
@@ -37,8 +36,8 @@ static void http_refund(const json_t *config, const refund_request_t *req,
         snprintf(out->error, sizeof out->error, "the refund provider has no url or secret");
         return;
     }
-    json_t *doc = json_pack("{s:s, s:s, s:s, s:I, s:s, s:I, s:s, s:I}", "refund_no",
-                            req->refund_no, "order_no", req->order_no, "transaction_id",
+    json_t *doc = json_pack("{s:s, s:s, s:s, s:I, s:s, s:I, s:s, s:I}", "refund_no", req->refund_no,
+                            "order_no", req->order_no, "transaction_id",
                             req->transaction_id ? req->transaction_id : "", "amount",
                             (json_int_t)req->amount_fen, "currency", "CNY", "after_sales_id",
                             (json_int_t)req->after_sales_id, "reason",

@@ -130,8 +130,8 @@ static ordo_err_t start_run(store_t *s, svc_op_t *op) {
     if (e == ORDO_E_OK)
         e = load_provider(s, x);
     if (e == ORDO_E_OK &&
-        s->vt->order_get(s, json_integer_value(json_object_get(ticket, "order_id")), NULL,
-                         &rec) != STORE_OK)
+        s->vt->order_get(s, json_integer_value(json_object_get(ticket, "order_id")), NULL, &rec) !=
+            STORE_OK)
         e = ORDO_E_STORE;
     refund_budget_t b;
     if (e == ORDO_E_OK && budget_of(s, &rec, &b) != STORE_OK)
@@ -232,10 +232,9 @@ static ordo_err_t settle_run(store_t *s, svc_op_t *op) {
     } else if (as_log_note(s, op, x->after_sales_id, "refund", text, NULL) != STORE_OK) {
         e = ORDO_E_STORE;
     }
-    if (e == ORDO_E_OK &&
-        timeline_note(s, json_integer_value(json_object_get(ticket, "order_id")),
-                      json_string_value(json_object_get(ticket, "order_no")), op->actor, "refund",
-                      text, op->now_ms) != STORE_OK)
+    if (e == ORDO_E_OK && timeline_note(s, json_integer_value(json_object_get(ticket, "order_id")),
+                                        json_string_value(json_object_get(ticket, "order_no")),
+                                        op->actor, "refund", text, op->now_ms) != STORE_OK)
         e = ORDO_E_STORE;
     json_decref(ticket);
     if (e != ORDO_E_OK)

@@ -22,9 +22,8 @@ int settlement_record(store_t *s, int64_t order_id, int64_t now_ms) {
                   : STORE_ERROR;
     if (rc == STORE_OK) {
         const char *channel = channel_name((channel_t)rec.channel);
-        settlement_t st = settlement_compute(exc_refund_due(rec.doc),
-                                             as_settings_commission_bp(settings, channel),
-                                             refunded);
+        settlement_t st = settlement_compute(
+            exc_refund_due(rec.doc), as_settings_commission_bp(settings, channel), refunded);
         settlement_line_rec_t line = {.order_id = order_id,
                                       .channel = channel,
                                       .completed_at_ms = now_ms,
@@ -56,13 +55,14 @@ static void add_to(json_t *row, const settlement_t *st) {
 static json_t *build_report(store_t *s, int64_t from_ms, int64_t to_ms) {
     json_t *settings = as_settings_load(s);
     json_t *orders = NULL;
-    if (!settings || s->vt->after_sales->settlement_orders(s, from_ms, to_ms, &orders) != STORE_OK) {
+    if (!settings ||
+        s->vt->after_sales->settlement_orders(s, from_ms, to_ms, &orders) != STORE_OK) {
         json_decref(settings);
         return NULL;
     }
     json_t *days = json_array(), *lines = json_array();
-    json_t *totals = json_pack("{s:i, s:i, s:i, s:i, s:i}", "orders", 0, "paid", 0, "commission",
-                               0, "refunds", 0, "income", 0);
+    json_t *totals = json_pack("{s:i, s:i, s:i, s:i, s:i}", "orders", 0, "paid", 0, "commission", 0,
+                               "refunds", 0, "income", 0);
     size_t i;
     json_t *o;
     json_array_foreach(orders, i, o) {
@@ -79,8 +79,8 @@ static json_t *build_report(store_t *s, int64_t from_ms, int64_t to_ms) {
             st.income_fen = st.paid_fen - st.commission_fen - st.refunds_fen;
         } else {
             json_t *doc = json_loads(json_string_value(json_object_get(o, "doc")), 0, NULL);
-            st = settlement_compute(exc_refund_due(doc), as_settings_commission_bp(settings, channel),
-                                    refunds);
+            st = settlement_compute(exc_refund_due(doc),
+                                    as_settings_commission_bp(settings, channel), refunds);
             json_decref(doc);
         }
         char day[16], at[40];
@@ -129,8 +129,7 @@ char *settlement_csv(json_t *report) {
     json_t *d;
     json_array_foreach(json_object_get(report, "days"), i, d) {
         /* days and channel names are fixed words: nothing to quote */
-        fprintf(f, "%s,%s,%lld,%lld,%lld,%lld,%lld\n",
-                json_string_value(json_object_get(d, "day")),
+        fprintf(f, "%s,%s,%lld,%lld,%lld,%lld,%lld\n", json_string_value(json_object_get(d, "day")),
                 json_string_value(json_object_get(d, "channel")),
                 (long long)json_integer_value(json_object_get(d, "orders")),
                 (long long)json_integer_value(json_object_get(d, "paid")),

@@ -42,7 +42,7 @@ enum {
 #define TICKET_COLS                                                                                \
     "a.id, a.order_id, o.order_no, o.status, o.channel, a.type, a.status, a.reason, a.evidence, "  \
     "a.assignee, a.deadline, a.return_carrier, a.return_tracking_no, "                             \
-    "(SELECT order_no FROM orders WHERE id = a.linked_order_id), a.created_at, a.created_by, "    \
+    "(SELECT order_no FROM orders WHERE id = a.linked_order_id), a.created_at, a.created_by, "     \
     "a.updated_at FROM after_sales a JOIN orders o ON o.id = a.order_id"
 
 #define REFUND_COLS                                                                                \
@@ -53,10 +53,12 @@ enum {
 static const char *const sql_text[A__COUNT] = {
     [A_INSERT] = "INSERT INTO after_sales (order_id, type, status, reason, evidence, deadline, "
                  "created_at, created_by, updated_at) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?7)",
-    [A_ITEM_INSERT] = "INSERT INTO after_sales_items (after_sales_id, sku, qty, exchange_sku) VALUES "
-                      "(?1,?2,?3,?4)",
+    [A_ITEM_INSERT] =
+        "INSERT INTO after_sales_items (after_sales_id, sku, qty, exchange_sku) VALUES "
+        "(?1,?2,?3,?4)",
     [A_GET] = "SELECT " TICKET_COLS " WHERE a.id = ?1",
-    [A_ITEMS] = "SELECT sku, qty, exchange_sku FROM after_sales_items WHERE after_sales_id = ?1 ORDER BY sku",
+    [A_ITEMS] = "SELECT sku, qty, exchange_sku FROM after_sales_items WHERE after_sales_id = ?1 "
+                "ORDER BY sku",
     [A_LOG] = "SELECT kind, from_status, to_status, text, detail, actor, at FROM after_sales_log "
               "WHERE after_sales_id = ?1 ORDER BY id",
     [A_RECEIPTS] = "SELECT warehouse, sku, qty, condition, actor, at FROM after_sales_receipts "
@@ -168,10 +170,10 @@ static int one(store_t *s, sqlite3_stmt *st, json_t *(*read_fn)(sqlite3_stmt *),
 }
 
 static json_t *read_ticket(sqlite3_stmt *st) {
-    json_t *shipment = sqlite3_column_type(st, 11) == SQLITE_NULL
-                           ? json_null()
-                           : json_pack("{s:s, s:s}", "carrier", col_text(st, 11), "tracking_no",
-                                       col_text(st, 12));
+    json_t *shipment =
+        sqlite3_column_type(st, 11) == SQLITE_NULL
+            ? json_null()
+            : json_pack("{s:s, s:s}", "carrier", col_text(st, 11), "tracking_no", col_text(st, 12));
     return json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, "
                      "s:s, s:o}",
                      "id", (json_int_t)sqlite3_column_int64(st, 0), "order_id",
@@ -203,12 +205,12 @@ static json_t *read_receipt(sqlite3_stmt *st) {
 }
 
 static json_t *read_refund(sqlite3_stmt *st) {
-    return json_pack("{s:I, s:I, s:s, s:o, s:I, s:s, s:s, s:o, s:o, s:I, s:o, s:o, s:o, s:s}",
-                     "id", (json_int_t)sqlite3_column_int64(st, 0), "order_id",
+    return json_pack("{s:I, s:I, s:s, s:o, s:I, s:s, s:s, s:o, s:o, s:I, s:o, s:o, s:o, s:s}", "id",
+                     (json_int_t)sqlite3_column_int64(st, 0), "order_id",
                      (json_int_t)sqlite3_column_int64(st, 1), "order_no", col_text(st, 2),
                      "after_sales_id", int_or_null(st, 3), "amount",
-                     (json_int_t)sqlite3_column_int64(st, 4), "status", col_text(st, 5),
-                     "provider", col_text(st, 6), "provider_ref", text_or_null(st, 7), "error",
+                     (json_int_t)sqlite3_column_int64(st, 4), "status", col_text(st, 5), "provider",
+                     col_text(st, 6), "provider_ref", text_or_null(st, 7), "error",
                      text_or_null(st, 8), "attempts", (json_int_t)sqlite3_column_int64(st, 9),
                      "created_at", time_or_null(st, 10), "updated_at", time_or_null(st, 11),
                      "succeeded_at", time_or_null(st, 12), "actor", col_text(st, 13));
@@ -329,8 +331,8 @@ static int as_list(store_t *s, const after_sales_filter_t *f, json_t **out) {
     return result;
 }
 
-static int as_set_status(store_t *s, int64_t id, const char *from, const char *to,
-                         int64_t deadline, int64_t now) {
+static int as_set_status(store_t *s, int64_t id, const char *from, const char *to, int64_t deadline,
+                         int64_t now) {
     sqlite3_stmt *st = prep(s, A_SET_STATUS);
     if (!st)
         return STORE_ERROR;
@@ -457,8 +459,8 @@ static int as_receipt_append(store_t *s, int64_t id, const char *wh, const char 
 }
 
 static json_t *read_damaged(sqlite3_stmt *st) {
-    return json_pack("{s:s, s:s, s:I}", "warehouse", col_text(st, 0), "sku", col_text(st, 1),
-                     "qty", (json_int_t)sqlite3_column_int64(st, 2));
+    return json_pack("{s:s, s:s, s:I}", "warehouse", col_text(st, 0), "sku", col_text(st, 1), "qty",
+                     (json_int_t)sqlite3_column_int64(st, 2));
 }
 
 static int as_damaged(store_t *s, const char *warehouse, json_t **out) {
@@ -579,12 +581,12 @@ static int as_settlement_put(store_t *s, const settlement_line_rec_t *l) {
 }
 
 static json_t *read_settlement_order(sqlite3_stmt *st) {
-    json_t *line = sqlite3_column_type(st, 5) == SQLITE_NULL
-                       ? json_null()
-                       : json_pack("{s:I, s:I, s:I}", "paid",
-                                   (json_int_t)sqlite3_column_int64(st, 5), "rate_bp",
-                                   (json_int_t)sqlite3_column_int64(st, 6), "commission",
-                                   (json_int_t)sqlite3_column_int64(st, 7));
+    json_t *line =
+        sqlite3_column_type(st, 5) == SQLITE_NULL
+            ? json_null()
+            : json_pack("{s:I, s:I, s:I}", "paid", (json_int_t)sqlite3_column_int64(st, 5),
+                        "rate_bp", (json_int_t)sqlite3_column_int64(st, 6), "commission",
+                        (json_int_t)sqlite3_column_int64(st, 7));
     return json_pack("{s:I, s:s, s:s, s:I, s:s, s:o, s:I}", "order_id",
                      (json_int_t)sqlite3_column_int64(st, 0), "order_no", col_text(st, 1),
                      "channel", col_text(st, 2), "completed_at",
