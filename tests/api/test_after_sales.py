@@ -17,6 +17,7 @@ import subprocess
 import threading
 
 from ordo_server import ServerTestCase, ean13, make_order, q, unique_sku, wait_for
+from test_openapi import load_spec, resolve, schema_errors
 from test_shipping import CHEAP
 
 SECRET = "refund-secret-7f3a"
@@ -127,17 +128,20 @@ class AfterSalesTest(ServerTestCase):
 
     def open_ticket(self, no, type_, items, expect=201, **extra):
         body = {"type": type_, "items": items, "reason": "尺码不合适", **extra}
-        status, headers, data = self.srv.request("POST", "/v1/orders/%s/after-sales" % q(no),
-                                                 body)
+        status, headers, data = resp = self.srv.request(
+            "POST", "/v1/orders/%s/after-sales" % q(no), body)
         self.assertEqual(status, expect, data)
+        self.conforms("/v1/orders/{order_no}/after-sales", "POST", resp)
         if expect == 201:
             self.assertEqual(headers.get("location"), "/v1/after-sales/%d" % data["id"])
             self.assertEqual((data["type"], data["status"]), (type_, "requested"))
         return data
 
     def act(self, tid, action, body=None, expect=200):
-        status, _, data = self.srv.request("POST", "/v1/after-sales/%d/%s" % (tid, action), body)
+        status, _, data = resp = self.srv.request("POST", "/v1/after-sales/%d/%s" % (tid, action),
+                                                  body)
         self.assertEqual(status, expect, data)
+        self.conforms("/v1/after-sales/{id}/" + action, "POST", resp)
         return data
 
     def ticket(self, tid):
@@ -150,6 +154,21 @@ class AfterSalesTest(ServerTestCase):
     def consistent(self):
         v = self.srv.ok("GET", "/v1/ledger/verify")
         self.assertTrue(v["consistent"], v)
+
+    def conforms(self, template, method, resp):
+        """The response is one data/openapi.json declares for the operation: status, media
+        type and schema. Returns the body."""
+        status, headers, body = resp
+        doc = load_spec()
+        declared = doc["paths"][template][method.lower()]["responses"].get(str(status))
+        self.assertIsNotNone(declared, "%s %s answered %d: %s" % (method, template, status, body))
+        if "$ref" in declared:
+            declared = resolve(doc, declared["$ref"])
+        ctype = headers.get("content-type", "").split(";")[0].strip()
+        self.assertIn(ctype, declared.get("content", {}))
+        self.assertEqual(schema_errors(doc, declared["content"][ctype]["schema"], body), [],
+                         "%s %s %d: %s" % (method, template, status, body))
+        return body
 
     # ---- tests ---------------------------------------------------------------------------
 
@@ -211,7 +230,12 @@ class AfterSalesTest(ServerTestCase):
                          (6000, 6000, 0))
         self.assertEqual(len(summary["refunds"]), 2)
 
-        view = self.ticket(tid)
+        view = self.conforms("/v1/after-sales/{id}", "GET",
+                             self.srv.request("GET", "/v1/after-sales/%d" % tid))
+        self.conforms("/v1/orders/{order_no}/refunds", "GET",
+                      self.srv.request("GET", "/v1/orders/%s/refunds" % q(no)))
+        self.conforms("/v1/after-sales/{id}/refund", "POST", self.srv.request(
+            "POST", "/v1/after-sales/%d/refund" % tid, {"amount": 1}))
         kinds = [e["kind"] for e in view["timeline"]]
         self.assertEqual(kinds[0], "created")
         self.assertIn("message", kinds)
@@ -234,7 +258,8 @@ class AfterSalesTest(ServerTestCase):
                                                    "condition": "damaged"}]})
         self.assertEqual(got["status"], "inspected")
         self.assertEqual(self.stock_at(wh, cup), (3, 0))  # not back on the shelf
-        damaged = self.srv.ok("GET", "/v1/after-sales/damaged-stock?warehouse=%s" % wh)
+        damaged = self.conforms("/v1/after-sales/damaged-stock", "GET", self.srv.request(
+            "GET", "/v1/after-sales/damaged-stock?warehouse=%s" % wh))
         self.assertEqual(damaged["items"], [{"warehouse": wh, "sku": cup, "qty": 2}])
         self.consistent()
         self.assertEqual(self.act(tid, "close", {"note": "买家责任损坏，协商不退款"})["status"],
@@ -245,8 +270,10 @@ class AfterSalesTest(ServerTestCase):
         wh = self.warehouse()
         a, b, other = self.sku(wh, 10), self.sku(wh, 10), self.sku(wh, 10)
         no = self.shipped_order([(a, 3), (b, 1)], wh)
-        body = self.open_ticket(no, "refund_only", [{"sku": a, "qty": 4},
-                                                    {"sku": other, "qty": 1}], expect=422)
+        body = self.conforms("/v1/orders/{order_no}/after-sales", "POST", self.srv.request(
+            "POST", "/v1/orders/%s/after-sales" % q(no),
+            {"type": "refund_only", "reason": "x",
+             "items": [{"sku": a, "qty": 4}, {"sku": other, "qty": 1}]}))
         fields = {(e["field"], e["code"]) for e in body["errors"]}
         self.assertEqual(fields, {("items[0].qty", "exceeds_shipped"),
                                   ("items[1].sku", "not_shipped")})
@@ -278,7 +305,8 @@ class AfterSalesTest(ServerTestCase):
                                           {"type": "refund_only", "reason": "x",
                                            "items": [{"sku": a, "qty": 1}]})[0], 404)
         no = self.shipped_order([(a, 2)], wh)
-        settings = self.srv.ok("GET", "/v1/after-sales/settings")
+        settings = self.conforms("/v1/after-sales/settings", "GET",
+                                 self.srv.request("GET", "/v1/after-sales/settings"))
         self.assertEqual(settings["windows_days"]["return_refund"], 7)
         # A window of 0 days: closed as soon as the parcel left (no delivery was recorded).
         self.srv.ok("PUT", "/v1/after-sales/settings", {"windows_days": {"return_refund": 0}})
@@ -302,7 +330,8 @@ class AfterSalesTest(ServerTestCase):
         no = self.shipped_order([(a, 2)], wh)
         tid = self.open_ticket(no, "refund_only", [{"sku": a, "qty": 1}])["id"]
         self.act(tid, "assign", {"assignee": "agent-sla"})
-        mine = self.srv.ok("GET", "/v1/after-sales?assignee=agent-sla")["items"]
+        mine = self.conforms("/v1/after-sales", "GET", self.srv.request(
+            "GET", "/v1/after-sales?assignee=agent-sla"))["items"]
         self.assertEqual([t["id"] for t in mine], [tid])
         self.assertFalse(mine[0]["overdue"])
         later = "2099-01-01T00:00:00Z"
@@ -329,6 +358,7 @@ class AfterSalesTest(ServerTestCase):
             self.provider.failing = False
         self.assertEqual(status, 502, body)
         self.assertEqual(body["code"], "refund_failed")
+        self.conforms("/v1/after-sales/{id}/refund", "POST", (status, _, body))
         view = self.ticket(tid)
         self.assertEqual(view["status"], "approved")  # not refunded
         [refund] = view["refunds"]
@@ -337,7 +367,8 @@ class AfterSalesTest(ServerTestCase):
         # A failed refund does not hold the amount: the same 5000 is still refundable...
         self.assertEqual(self.srv.ok("GET", "/v1/orders/%s/refunds" % q(no))["refundable"], 5000)
         # ...and is retried under the same refund number.
-        done = self.srv.ok("POST", "/v1/refunds/%d/retry" % refund["id"], expect=(200,))
+        done = self.conforms("/v1/refunds/{id}/retry", "POST", self.srv.request(
+            "POST", "/v1/refunds/%d/retry" % refund["id"]))
         self.assertEqual((done["status"], done["attempts"]), ("succeeded", 2))
         self.assertEqual(done["after_sales"]["status"], "refunded")
         sent = [r for r in self.provider.requests if r["refund_no"] == "R%d" % refund["id"]]
@@ -424,7 +455,8 @@ class AfterSalesTest(ServerTestCase):
             con.close()
         self.srv.start()
         rng = "from=2000-01-01&to=2099-12-31"
-        report = self.srv.ok("GET", "/v1/settlement?%s&format=json" % rng)
+        report = self.conforms("/v1/settlement", "GET",
+                               self.srv.request("GET", "/v1/settlement?%s&format=json" % rng))
         mine = [o for o in report["orders"] if o["order_no"] in (no1, no2)]
         self.assertEqual(sorted((o["paid"], o["commission"], o["refunds"], o["income"])
                                 for o in mine),
