@@ -105,7 +105,7 @@ typedef struct after_sales_vtable {
     int (*refund_insert)(store_t *s, const refund_rec_t *r, int64_t *id);
     int (*refund_result)(store_t *s, int64_t id, const char *status, const char *provider_ref,
                          const char *error, int64_t now_ms);
-    /* Pending again for a retry; STORE_CONFLICT unless it failed. */
+    /* Pending again for a retry; STORE_CONFLICT when it succeeded. */
     int (*refund_retry)(store_t *s, int64_t id, int64_t now_ms);
     /* {id, order_id, order_no, after_sales_id, amount, status, provider, provider_ref, error,
      * attempts, created_at, updated_at, succeeded_at, actor}; STORE_NOT_FOUND. */

@@ -64,6 +64,7 @@ typedef struct {
     int64_t refund_id;      /* set by the run (refund_op); given (retry) */
     int64_t amount;
     bool retry;
+    bool was_pending; /* retry of a refund whose outcome was never recorded */
     /* For the provider call, from the run. */
     json_t *config;
     char order_no[32];
@@ -119,10 +120,13 @@ static ordo_err_t start_run(store_t *s, svc_op_t *op) {
         const char *status = json_string_value(json_object_get(refund, "status"));
         x->after_sales_id = json_integer_value(json_object_get(refund, "after_sales_id"));
         x->amount = json_integer_value(json_object_get(refund, "amount"));
-        if (strcmp(status, "failed") != 0)
-            e = svc_fail(&op->result, ORDO_E_CONFLICT,
-                         "refund %lld is %s: only a failed refund is retried",
-                         (long long)x->refund_id, status);
+        /* A pending refund whose answer never came (the server stopped, the client went
+         * away before it was asked) is asked again too: same refund_no, one refund. */
+        if (strcmp(status, "succeeded") == 0)
+            e = svc_fail(&op->result, ORDO_E_CONFLICT, "refund %lld already succeeded",
+                         (long long)x->refund_id);
+        else if (strcmp(status, "pending") == 0)
+            x->was_pending = true;
         json_decref(refund);
     }
     if (e == ORDO_E_OK)
@@ -136,6 +140,8 @@ static ordo_err_t start_run(store_t *s, svc_op_t *op) {
     refund_budget_t b;
     if (e == ORDO_E_OK && budget_of(s, &rec, &b) != STORE_OK)
         e = ORDO_E_STORE;
+    if (e == ORDO_E_OK && x->was_pending)
+        b.refundable += x->amount; /* already counted as pending */
     if (e == ORDO_E_OK && x->amount > b.refundable) {
         char msg[256];
         snprintf(msg, sizeof msg,

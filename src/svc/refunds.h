@@ -11,6 +11,8 @@
  * was paid), then the provider is asked — off the writer thread, in the op's finish — and
  * the outcome recorded: succeeded moves the ticket to refunded; failed leaves the ticket as
  * it was and the refund failed, to be retried (POST /v1/refunds/{id}/retry, same refund_no).
+ * A refund left pending (the answer never recorded: the client went away, the server
+ * stopped) is retried the same way; the provider makes one refund per refund_no.
  *
  * What may still be refunded: what the buyer paid, less the refunds pending or made, less
  * what ordo already owes the buyer outside refunds — the to_refund of line edits and of an

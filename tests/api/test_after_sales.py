@@ -33,6 +33,8 @@ class RefundProvider:
         self.requests = []
         self.refunds = {}
         self.failing = False
+        self.gate = threading.Event()  # cleared: requests wait before they are answered
+        self.gate.set()
         self.lock = threading.Lock()
         outer = self
 
@@ -42,11 +44,14 @@ class RefundProvider:
 
             def answer(self, status, doc):
                 data = json.dumps(doc).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                except OSError:
+                    pass  # ordo went away before the answer (a test stops it on purpose)
 
             def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
@@ -56,6 +61,8 @@ class RefundProvider:
                 doc = json.loads(body)
                 with outer.lock:
                     outer.requests.append(doc)
+                outer.gate.wait(30)
+                with outer.lock:
                     if outer.failing:
                         return self.answer(503, {"status": "failed",
                                                  "message": "bank channel unavailable"})
@@ -379,6 +386,41 @@ class AfterSalesTest(ServerTestCase):
         self.assertEqual(self.srv.ok("GET", "/v1/refunds/%d" % refund["id"])["status"],
                          "succeeded")
         self.act(tid, "refund", {"amount": 1}, expect=422)  # everything paid went back
+
+    def test_a_refund_whose_answer_was_lost_is_retried_once(self):
+        wh = self.warehouse()
+        a = self.sku(wh, 10)
+        no = self.shipped_order([(a, 1, 4200)], wh)
+        tid = self.open_ticket(no, "refund_only", [{"sku": a, "qty": 1}])["id"]
+        self.act(tid, "approve")
+        # The provider takes the request and makes the refund, but ordo stops before it
+        # records the answer: the refund stays pending and holds its amount.
+        self.provider.gate.clear()
+        asked = len(self.provider.requests)
+        def ask():
+            try:
+                self.srv.request("POST", "/v1/after-sales/%d/refund" % tid, {"amount": 4200})
+            except OSError:
+                pass  # the server is killed mid-request
+        worker = threading.Thread(target=ask, daemon=True)
+        worker.start()
+        wait_for(lambda: len(self.provider.requests) > asked, what="the refund request")
+        self.srv.kill9()
+        self.provider.gate.set()
+        worker.join(30)
+        self.srv.start()
+        [refund] = self.ticket(tid)["refunds"]
+        self.assertEqual(refund["status"], "pending")
+        self.act(tid, "refund", {"amount": 1}, expect=422)  # the pending amount is held
+        done = self.srv.ok("POST", "/v1/refunds/%d/retry" % refund["id"], expect=(200,))
+        self.assertEqual(done["status"], "succeeded")
+        self.assertEqual(done["after_sales"]["status"], "refunded")
+        sent = [r for r in self.provider.requests if r["refund_no"] == "R%d" % refund["id"]]
+        self.assertEqual(len(sent), 2)
+        self.assertEqual(len({self.provider.refunds["R%d" % refund["id"]]}), 1)
+        self.assertEqual(done["provider_ref"], self.provider.refunds["R%d" % refund["id"]])
+        self.assertEqual(self.srv.request("POST", "/v1/refunds/%d/retry" % refund["id"])[0],
+                         409)
 
     def test_exchange_with_short_stock_is_a_linked_short_order(self):
         wh = self.warehouse()

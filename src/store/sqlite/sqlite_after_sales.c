@@ -93,7 +93,7 @@ static const char *const sql_text[A__COUNT] = {
                         "succeeded_at = CASE WHEN ?2 = 'succeeded' THEN ?5 END WHERE id = ?1 AND "
                         "status <> 'succeeded'",
     [A_REFUND_RETRY] = "UPDATE refunds SET status = 'pending', updated_at = ?2 WHERE id = ?1 AND "
-                       "status = 'failed'",
+                       "status IN ('failed', 'pending')",
     [A_REFUND_GET] = "SELECT " REFUND_COLS " WHERE r.id = ?1",
     [A_REFUNDS_OF_ORDER] = "SELECT " REFUND_COLS " WHERE r.order_id = ?1 ORDER BY r.id",
     [A_REFUNDS_SUM] = "SELECT coalesce(sum(CASE WHEN status <> 'failed' THEN amount_fen END), 0), "
