@@ -16,6 +16,8 @@ static const char usage[] =
     "  check        verify the reservation ledger against stock\n"
     "  reconcile    compare a payment platform's statement with ordo's payments\n"
     "  report       low-stock, slow-mover and near-expiry reports (ordo report --help)\n"
+    "  settlement   per channel and day: paid, commission, refunds, income (ordo settlement "
+    "--help)\n"
     "\n"
     "Every command that touches data takes --db PATH (default $ORDO_DB or var/ordo.db).\n";
 
@@ -29,9 +31,9 @@ int main(int argc, char **argv) {
         const char *name;
         int (*fn)(int, char **);
     } commands[] = {
-        {"serve", cmd_serve},     {"import", cmd_import}, {"order", cmd_order},
-        {"migrate", cmd_migrate}, {"check", cmd_check},   {"reconcile", cmd_reconcile},
-        {"report", cmd_report},
+        {"serve", cmd_serve},     {"import", cmd_import},         {"order", cmd_order},
+        {"migrate", cmd_migrate}, {"check", cmd_check},           {"reconcile", cmd_reconcile},
+        {"report", cmd_report},   {"settlement", cmd_settlement},
     };
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(argv[1], commands[i].name) == 0)

@@ -7,6 +7,7 @@
 #include "http/event_stream.h"
 #include "http/http.h"
 #include "http/routes_completion.h"
+#include "http/routes_after_sales.h"
 #include "svc/auto_review.h"
 #include "svc/carriers.h"
 #include "svc/catalog.h"
@@ -872,6 +873,27 @@ const http_route_t http_routes[] = {
     {"POST", "/v1/orders/{}/logistics-cases", post_logistics_case, true, "/v1/exceptions/",
      ROUTE_JSON},
     {"GET", "/v1/orders/{}/logistics-cases", get_logistics_cases, false, NULL, ROUTE_JSON},
+    /* After-sales, refunds and settlement (http/routes_after_sales.c). */
+    {"POST", "/v1/orders/{}/after-sales", as_post_ticket, true, "/v1/after-sales/", ROUTE_JSON},
+    {"GET", "/v1/after-sales", as_list_tickets, false, NULL, ROUTE_JSON},
+    {"GET", "/v1/after-sales/settings", as_get_settings, false, NULL, ROUTE_JSON},
+    {"PUT", "/v1/after-sales/settings", as_put_settings, true, NULL, ROUTE_JSON},
+    {"GET", "/v1/after-sales/damaged-stock", as_get_damaged, false, NULL, ROUTE_JSON},
+    {"GET", "/v1/after-sales/{}", as_get_ticket, false, NULL, ROUTE_JSON},
+    {"POST", "/v1/after-sales/{}/approve", as_approve, false, NULL, ROUTE_JSON},
+    {"POST", "/v1/after-sales/{}/reject", as_reject, true, NULL, ROUTE_JSON},
+    {"POST", "/v1/after-sales/{}/close", as_close, false, NULL, ROUTE_JSON},
+    {"POST", "/v1/after-sales/{}/assign", as_assign, true, NULL, ROUTE_JSON},
+    {"POST", "/v1/after-sales/{}/messages", as_message, true, NULL, ROUTE_JSON},
+    {"POST", "/v1/after-sales/{}/return-shipment", as_return_shipment, true, NULL, ROUTE_JSON},
+    {"POST", "/v1/after-sales/{}/receive", as_receive, true, NULL, ROUTE_JSON},
+    {"POST", "/v1/after-sales/{}/refund", as_refund, true, "/v1/refunds/", ROUTE_JSON},
+    {"PUT", "/v1/refunds/provider", refunds_put_provider, true, NULL, ROUTE_JSON},
+    {"GET", "/v1/refunds/provider", refunds_get_provider, false, NULL, ROUTE_JSON},
+    {"GET", "/v1/refunds/{}", refunds_get, false, NULL, ROUTE_JSON},
+    {"POST", "/v1/refunds/{}/retry", refunds_retry, false, NULL, ROUTE_JSON},
+    {"GET", "/v1/orders/{}/refunds", refunds_of_order, false, NULL, ROUTE_JSON},
+    {"GET", "/v1/settlement", settlement_get, false, NULL, ROUTE_JSON},
 };
 
 const int http_routes_count = sizeof http_routes / sizeof http_routes[0];

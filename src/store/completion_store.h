@@ -62,8 +62,9 @@ typedef struct completion_store_vtable {
     int (*quality)(store_t *s, review_subject_t kind, int64_t from_ms, int64_t to_ms, int low_max,
                    json_t **out);
     /* After-sales figures for the same groups: [{key, returns, refunds, complaints}] (orders
-     * with a return, a refund, a complaint). NULL until the after-sales tables exist; the
-     * quality report then shows those figures as null. */
+     * with a return or exchange, a refund paid out, any after-sales ticket; rejected tickets
+     * do not count). An engine without after-sales leaves it NULL and the quality report
+     * shows those figures as null. */
     int (*quality_after_sales)(store_t *s, review_subject_t kind, int64_t from_ms, int64_t to_ms,
                                json_t **out);
 } completion_store_vtable_t;

@@ -8,6 +8,7 @@
 #include "core/lifecycle.h"
 #include "core/reserve.h"
 #include "store/completion_store.h"
+#include "store/after_sales_store.h"
 #include "store/exception_pool_store.h"
 #include "store/merge_store.h"
 #include "store/tracking_store.h"
@@ -515,6 +516,8 @@ typedef struct store_vtable {
     const tracking_vtable_t *tracking;
     /* Logistics cases: their parcels and reshipments (store/logistics_case_store.h). */
     const logistics_case_vtable_t *logistics_case;
+    /* After-sales tickets, refunds and settlement (store/after_sales_store.h). */
+    const after_sales_vtable_t *after_sales;
 } store_vtable_t;
 
 struct store {

@@ -33,11 +33,6 @@ typedef struct {
     /* Live event streams (svc/event_hub.h): set while the HTTP server runs, else NULL. */
     struct event_hub *event_hub;
 
-    /* Called on the writer thread, inside the transaction that completes an order (buyer
-     * confirmation or auto-confirm), once the order is completed: the settlement part plugs
-     * in its settlement_record here. NULL (the default): nothing more happens. Anything but
-     * STORE_OK rolls the completion back. */
-    int (*on_order_completed)(store_t *s, int64_t order_id, int64_t now_ms);
 } app_t;
 
 /* Loads reference data and opens the store and its writer. Returns NULL with a reason in err. */

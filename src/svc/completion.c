@@ -1,5 +1,6 @@
 /* Completion: buyer confirmation, the auto-confirm sweep and its settings. */
 #include "svc/completion.h"
+#include "svc/settlement.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -110,8 +111,8 @@ static int complete(store_t *s, svc_op_t *op, const order_rec_t *rec, const char
     json_decref(extra);
     if (rc == STORE_OK)
         rc = timeline_note(s, rec->id, rec->order_no, op->actor, "completed", reason, at);
-    if (rc == STORE_OK && op->app->on_order_completed)
-        rc = op->app->on_order_completed(s, rec->id, at);
+    if (rc == STORE_OK)
+        rc = settlement_record(s, rec->id, at);
     return rc;
 }
 

@@ -8,8 +8,8 @@
 
 /* Completion: the buyer confirms receipt, or the order confirms itself some days after
  * delivery (or after shipment when no delivery event ever came). Either way the order moves
- * to completed, the timeline records order.completed, and app->on_order_completed (the
- * settlement seam) runs in the same transaction. */
+ * to completed, the timeline records order.completed, and its settlement line is written
+ * (settlement_record) in the same transaction. */
 
 /* The settings in effect (the defaults until a PUT). */
 int completion_settings_load(store_t *s, completion_settings_t *c);

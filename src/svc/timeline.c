@@ -123,6 +123,9 @@ const char *const timeline_topics[] = {
     "order.logistics_reshipped",
     "order.logistics_refunded",
     "order.logistics_case_resolved",
+    /* after-sales */
+    "order.after_sales",
+    "order.refund",
     NULL,
 };
 

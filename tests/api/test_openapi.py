@@ -127,6 +127,27 @@ OPERATIONS = {
     # Logistics cases.
     ("/v1/orders/{order_no}/logistics-cases", "post"): {"201", "401", "404", "409", "422"},
     ("/v1/orders/{order_no}/logistics-cases", "get"): {"200", "401", "404"},
+    # after-sales, refunds and settlement
+    ("/v1/orders/{order_no}/after-sales", "post"): {"201", "401", "404", "409", "422"},
+    ("/v1/after-sales", "get"): {"200", "401", "422"},
+    ("/v1/after-sales/settings", "get"): {"200", "401"},
+    ("/v1/after-sales/settings", "put"): {"200", "401", "422"},
+    ("/v1/after-sales/damaged-stock", "get"): {"200", "401"},
+    ("/v1/after-sales/{id}", "get"): {"200", "401", "404"},
+    ("/v1/after-sales/{id}/approve", "post"): {"200", "401", "404", "409"},
+    ("/v1/after-sales/{id}/reject", "post"): {"200", "401", "404", "409", "422"},
+    ("/v1/after-sales/{id}/close", "post"): {"200", "401", "404", "409"},
+    ("/v1/after-sales/{id}/assign", "post"): {"200", "401", "404", "409", "422"},
+    ("/v1/after-sales/{id}/messages", "post"): {"200", "401", "404", "422"},
+    ("/v1/after-sales/{id}/return-shipment", "post"): {"200", "401", "404", "409", "422"},
+    ("/v1/after-sales/{id}/receive", "post"): {"200", "401", "404", "409", "422"},
+    ("/v1/after-sales/{id}/refund", "post"): {"201", "401", "404", "409", "422", "502"},
+    ("/v1/refunds/provider", "put"): {"200", "401", "422"},
+    ("/v1/refunds/provider", "get"): {"200", "401", "404"},
+    ("/v1/refunds/{id}", "get"): {"200", "401", "404"},
+    ("/v1/refunds/{id}/retry", "post"): {"200", "401", "404", "409", "502"},
+    ("/v1/orders/{order_no}/refunds", "get"): {"200", "401", "404"},
+    ("/v1/settlement", "get"): {"200", "401", "422"},
 }
 # Answer in their caller's own format (the payment platform's, Kuaidi100's, a buyer's browser).
 PLATFORM_CALLBACKS = {"/v1/payments/{provider}/notify", "/v1/tracking/kuaidi100",

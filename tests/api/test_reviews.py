@@ -165,23 +165,31 @@ class ReviewTest(CompletionSteps, ServerTestCase):
         fast_nos = [self.completed_order(carrier=carrier_code) for _ in range(3)]
         self.assertEqual(self.review(fast_nos[0], {"rating": 1})[0], 201)
         self.assertEqual(self.review(fast_nos[1], {"rating": 5})[0], 201)
+        # One buyer returns a unit; another's refund request is rejected (not counted).
+        self.srv.ok("POST", "/v1/orders/%s/after-sales" % q(fast_nos[2]),
+                    {"type": "return_refund", "items": [{"sku": self.sku, "qty": 1}],
+                     "reason": "尺码不合适"}, expect=(201,))
+        rejected = self.srv.ok("POST", "/v1/orders/%s/after-sales" % q(fast_nos[1]),
+                               {"type": "refund_only", "items": [{"sku": self.sku, "qty": 1}],
+                                "reason": "不想要了"}, expect=(201,))
+        self.srv.ok("POST", "/v1/after-sales/%d/reject" % rejected["id"],
+                    {"reason": "已签收且无质量问题"})
         end = now_cst() + datetime.timedelta(minutes=1)
         report = self.srv.ok("GET", "/v1/stats/quality?from=%s&to=%s"
                              % (q(rfc3339(start)), q(rfc3339(end))), expect=(200,))
         self.assertEqual(report["low_rating_max"], 2)
-        self.assertFalse(report["after_sales"])
+        self.assertTrue(report["after_sales"])
         [row] = [r for r in report["by_sku"] if r["sku"] == self.sku]
         self.assertEqual((row["orders"], row["reviews"], row["low_ratings"], row["average_rating"],
                           row["low_rating_rate"], row["review_rate"]),
                          (3, 2, 1, 3.0, 0.5, 0.6667))
-        # Returns, refunds and complaints come with after-sales: present, null until then.
-        for key in ("returns", "return_rate", "refunds", "refund_rate", "complaints",
-                    "complaint_rate"):
-            self.assertIn(key, row)
-            self.assertIsNone(row[key])
         [carrier] = [r for r in report["by_carrier"] if r["carrier"] == carrier_code]
         self.assertEqual((carrier["orders"], carrier["reviews"], carrier["low_ratings"]),
                          (3, 2, 1))
+        # This carrier's three orders: one return (a complaint too), no refund paid out.
+        self.assertEqual((carrier["returns"], carrier["return_rate"], carrier["refunds"],
+                          carrier["refund_rate"], carrier["complaints"],
+                          carrier["complaint_rate"]), (1, 0.3333, 0, 0.0, 1, 0.3333))
         [wh] = [r for r in report["by_warehouse"] if r["warehouse"] == self.wh]
         self.assertGreaterEqual(wh["orders"], 3)
         # Orders shipped outside the range are not counted.

@@ -349,6 +349,46 @@ const char *const sqlite_migrations[] = {
     "  created_at INTEGER NOT NULL);"
     "CREATE INDEX reshipments_exception ON reshipments(exception_id, id);"
     "CREATE INDEX reshipments_parcel ON reshipments(parcel_id);",
+    /* 19: after-sales — tickets (售后工单) with their items, a log of every message and
+     * decision, what the warehouse received back and in what condition (damaged units are
+     * counted in damaged_stock, never in stock.on_hand), refunds as sent to the payment
+     * provider, one settlement line per completed order, and the after-sales settings
+     * (windows, SLA, channel commission rates, the refund provider) by key. */
+    "CREATE TABLE after_sales (id INTEGER PRIMARY KEY, order_id INTEGER NOT NULL,"
+    "  type TEXT NOT NULL, status TEXT NOT NULL, reason TEXT NOT NULL, evidence TEXT NOT NULL,"
+    "  assignee TEXT, deadline INTEGER, return_carrier TEXT, return_tracking_no TEXT,"
+    "  linked_order_id INTEGER, created_at INTEGER NOT NULL, created_by TEXT NOT NULL,"
+    "  updated_at INTEGER NOT NULL);"
+    "CREATE INDEX after_sales_order ON after_sales(order_id, id);"
+    "CREATE INDEX after_sales_status ON after_sales(status, id);"
+    "CREATE TABLE after_sales_items (after_sales_id INTEGER NOT NULL, sku TEXT NOT NULL,"
+    "  qty INTEGER NOT NULL CHECK (qty > 0), exchange_sku TEXT,"
+    "  PRIMARY KEY (after_sales_id, sku)) WITHOUT ROWID;"
+    "CREATE TABLE after_sales_log (id INTEGER PRIMARY KEY, after_sales_id INTEGER NOT NULL,"
+    "  kind TEXT NOT NULL, from_status TEXT, to_status TEXT, text TEXT NOT NULL, detail TEXT,"
+    "  actor TEXT NOT NULL, at INTEGER NOT NULL);"
+    "CREATE INDEX after_sales_log_ticket ON after_sales_log(after_sales_id, id);"
+    "CREATE TABLE after_sales_receipts (id INTEGER PRIMARY KEY,"
+    "  after_sales_id INTEGER NOT NULL, warehouse TEXT NOT NULL, sku TEXT NOT NULL,"
+    "  qty INTEGER NOT NULL CHECK (qty > 0), condition TEXT NOT NULL, actor TEXT NOT NULL,"
+    "  at INTEGER NOT NULL);"
+    "CREATE INDEX after_sales_receipts_ticket ON after_sales_receipts(after_sales_id);"
+    "CREATE TABLE damaged_stock (warehouse TEXT NOT NULL, sku TEXT NOT NULL,"
+    "  qty INTEGER NOT NULL CHECK (qty >= 0), updated_at INTEGER NOT NULL,"
+    "  PRIMARY KEY (warehouse, sku)) WITHOUT ROWID;"
+    "CREATE TABLE refunds (id INTEGER PRIMARY KEY, order_id INTEGER NOT NULL,"
+    "  after_sales_id INTEGER, amount_fen INTEGER NOT NULL CHECK (amount_fen > 0),"
+    "  status TEXT NOT NULL, provider TEXT NOT NULL, provider_ref TEXT, error TEXT,"
+    "  attempts INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL,"
+    "  updated_at INTEGER NOT NULL, succeeded_at INTEGER, actor TEXT NOT NULL);"
+    "CREATE INDEX refunds_order ON refunds(order_id, id);"
+    "CREATE TABLE settlement_lines (order_id INTEGER PRIMARY KEY, channel TEXT NOT NULL,"
+    "  completed_at INTEGER NOT NULL, paid_fen INTEGER NOT NULL, rate_bp INTEGER NOT NULL,"
+    "  commission_fen INTEGER NOT NULL, refunds_fen INTEGER NOT NULL,"
+    "  income_fen INTEGER NOT NULL, created_at INTEGER NOT NULL);"
+    "CREATE INDEX settlement_lines_completed ON settlement_lines(completed_at);"
+    "CREATE TABLE after_sales_config (key TEXT PRIMARY KEY, config TEXT NOT NULL,"
+    "  updated_at INTEGER NOT NULL, updated_by TEXT NOT NULL);",
 };
 
 const int sqlite_migrations_count = sizeof sqlite_migrations / sizeof sqlite_migrations[0];

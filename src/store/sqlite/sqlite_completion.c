@@ -21,6 +21,9 @@ enum {
     C_QUALITY_SKU,
     C_QUALITY_WAREHOUSE,
     C_QUALITY_CARRIER,
+    C_AFTER_SALES_SKU,
+    C_AFTER_SALES_WAREHOUSE,
+    C_AFTER_SALES_CARRIER,
     C__COUNT
 };
 
@@ -40,6 +43,19 @@ enum {
     ") x ON x.order_id = o.id) SELECT s.k, count(*), count(r.id), coalesce(sum(r.rating), 0), "    \
     "coalesce(sum(r.rating <= ?3), 0) FROM s LEFT JOIN reviews r ON r.order_id = s.order_id "      \
     "GROUP BY s.k ORDER BY s.k"
+
+/* The same groups' after-sales figures: orders with a return (a return_refund or exchange
+ * ticket not rejected), with a refund paid out, with a complaint (any ticket not rejected).
+ * Each EXISTS reads the ticket or refund table through its order index. */
+#define AFTER_SALES(subjects)                                                                      \
+    "WITH o AS (SELECT id FROM orders WHERE shipped_at >= ?1 AND shipped_at < ?2 AND "             \
+    "shipped_at IS NOT NULL), s AS (SELECT DISTINCT x.order_id, x.k FROM o JOIN (" subjects        \
+    ") x ON x.order_id = o.id) SELECT s.k, coalesce(sum(EXISTS (SELECT 1 FROM after_sales a "      \
+    "WHERE a.order_id = s.order_id AND a.type IN ('return_refund', 'exchange') AND a.status <> "   \
+    "'rejected')), 0), coalesce(sum(EXISTS (SELECT 1 FROM refunds r WHERE r.order_id = "           \
+    "s.order_id AND r.status = 'succeeded')), 0), coalesce(sum(EXISTS (SELECT 1 FROM after_sales " \
+    "a WHERE a.order_id = s.order_id AND a.status <> 'rejected')), 0) FROM s GROUP BY s.k ORDER "  \
+    "BY s.k"
 
 _Static_assert(SQ_SLOTS_COMPLETION + C__COUNT <= SQ_SLOTS_LOGISTICS,
                "completion statements overflow their slots");
@@ -77,6 +93,9 @@ static const char *const sql_text[C__COUNT] = {
     [C_QUALITY_SKU] = QUALITY(ORDER_SKUS),
     [C_QUALITY_WAREHOUSE] = QUALITY(ORDER_WAREHOUSES),
     [C_QUALITY_CARRIER] = QUALITY(ORDER_CARRIERS),
+    [C_AFTER_SALES_SKU] = AFTER_SALES(ORDER_SKUS),
+    [C_AFTER_SALES_WAREHOUSE] = AFTER_SALES(ORDER_WAREHOUSES),
+    [C_AFTER_SALES_CARRIER] = AFTER_SALES(ORDER_CARRIERS),
 };
 
 static sqlite3_stmt *prep(store_t *s, int q) {
@@ -262,6 +281,35 @@ static int cs_quality(store_t *s, review_subject_t kind, int64_t from, int64_t t
     return STORE_OK;
 }
 
+static int cs_quality_after_sales(store_t *s, review_subject_t kind, int64_t from, int64_t to,
+                                  json_t **out) {
+    static const int by_kind[SUBJECT__COUNT] = {
+        [SUBJECT_SKU] = C_AFTER_SALES_SKU,
+        [SUBJECT_WAREHOUSE] = C_AFTER_SALES_WAREHOUSE,
+        [SUBJECT_CARRIER] = C_AFTER_SALES_CARRIER,
+    };
+    sqlite3_stmt *st = (unsigned)kind < SUBJECT__COUNT ? prep(s, by_kind[kind]) : NULL;
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, from);
+    sqlite3_bind_int64(st, 2, to);
+    json_t *arr = json_array();
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        json_array_append_new(arr,
+                              json_pack("{s:s, s:I, s:I, s:I}", "key", col_text(st, 0), "returns",
+                                        (json_int_t)sqlite3_column_int64(st, 1), "refunds",
+                                        (json_int_t)sqlite3_column_int64(st, 2), "complaints",
+                                        (json_int_t)sqlite3_column_int64(st, 3)));
+    done(st);
+    if (rc != SQLITE_DONE) {
+        json_decref(arr);
+        return sq_fail(s);
+    }
+    *out = arr;
+    return STORE_OK;
+}
+
 const completion_store_vtable_t sqlite_completion_vtable = {
     .settings_get = cs_settings_get,
     .settings_put = cs_settings_put,
@@ -272,6 +320,5 @@ const completion_store_vtable_t sqlite_completion_vtable = {
     .review_edit = cs_review_edit,
     .review_counts = cs_review_counts,
     .quality = cs_quality,
-    /* The after-sales branch's tables answer this once merged (see the header). */
-    .quality_after_sales = NULL,
+    .quality_after_sales = cs_quality_after_sales,
 };

@@ -19,7 +19,7 @@ enum {
     L__COUNT
 };
 
-_Static_assert(SQ_SLOTS_LOGISTICS + L__COUNT <= SQ_EXTRA_STMTS,
+_Static_assert(SQ_SLOTS_LOGISTICS + L__COUNT <= SQ_SLOTS_AFTER_SALES,
                "logistics statements overflow their slots");
 
 static const char *const sql_text[L__COUNT] = {

@@ -308,7 +308,7 @@ static int alert_add(store_t *s, int64_t parcel_id, const char *code, int64_t ba
     return sq_exec(s, st, false);
 }
 
-_Static_assert(SQ_SLOTS_TRACKING + T__COUNT <= SQ_SLOTS_AFTER_SALES, "tracking statement slots");
+_Static_assert(SQ_SLOTS_TRACKING + T__COUNT <= SQ_SLOTS_COMPLETION, "tracking statement slots");
 
 const tracking_vtable_t sqlite_tracking_vtable = {
     .provider_put = provider_put,
