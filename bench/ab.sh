@@ -11,7 +11,7 @@ if [[ $# -lt 2 ]]; then
 fi
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 RUNS=${3:-4}
-export BENCH_SKIP="fsync import webhooks" BENCH_DURATION=${BENCH_DURATION:-15} BENCH_SHORT_DURATION=1
+export BENCH_SKIP="fsync import webhooks labels allocation waves" BENCH_DURATION=${BENCH_DURATION:-15} BENCH_SHORT_DURATION=1
 rate() { # ORDO -> orders/s of the c64 run
     "$BENCH_DIR/run.sh" "$1" 2>/dev/null | awk '/^c64 orders:/ { print $(NF - 1) }'
 }
