@@ -514,10 +514,11 @@ class AfterSalesTest(ServerTestCase):
 
         # Moved on and overrunning its next state: one more, for that state.
         approved = self.act(tid, "approve")
-        if approved["deadline"]:
-            self.assertEqual(mine(self.sweep(shifted(approved["deadline"], 1))),
-                             [("approved", "agent-sweep")])
-            self.assertEqual(mine(self.sweep(shifted(approved["deadline"], 2))), [])
+        self.assertIsNotNone(approved["deadline"])
+        self.assertEqual(mine(self.sweep(shifted(approved["deadline"], 1))),
+                         [("approved", "agent-sweep")])
+        self.assertEqual(mine(self.sweep(shifted(approved["deadline"], 2))), [])
+        self.assertEqual(len(open_exceptions(self.srv.get_order(no), "after_sales_overdue")), 2)
         self.assertValidation(self.srv.request("POST", "/v1/after-sales/sweep",
                                                {"as_of": "tomorrow"}), ("as_of", "invalid"))
 
