@@ -19,8 +19,8 @@ typedef struct after_sales_watch_vtable {
     int (*overdue)(store_t *s, int64_t now_ms, int limit, json_t **out);
     /* Records the exception opened for the ticket's breach of status; STORE_CONFLICT when
      * one was recorded already. */
-    int (*overdue_add)(store_t *s, int64_t after_sales_id, const char *status,
-                       int64_t deadline_ms, int64_t exception_id, int64_t now_ms);
+    int (*overdue_add)(store_t *s, int64_t after_sales_id, const char *status, int64_t deadline_ms,
+                       int64_t exception_id, int64_t now_ms);
 } after_sales_watch_vtable_t;
 
 #endif

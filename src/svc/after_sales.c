@@ -727,7 +727,8 @@ static ordo_err_t act_run(store_t *s, svc_op_t *op) {
         if (e == ORDO_E_OK &&
             (s->vt->after_sales->set_return_shipment(s, x->id, x->name, x->tracking_no,
                                                      op->now_ms) != STORE_OK ||
-             tracking_return_shipped(s, x->id, json_integer_value(json_object_get(ticket, "order_id")),
+             tracking_return_shipped(s, x->id,
+                                     json_integer_value(json_object_get(ticket, "order_id")),
                                      x->name, x->tracking_no, op->now_ms) != STORE_OK))
             e = ORDO_E_STORE;
         break;

@@ -81,8 +81,8 @@ static ordo_err_t sweep_run(store_t *s, svc_op_t *op) {
     } while (n == BATCH);
     char when[40];
     svc_ok(&op->result, 200,
-           json_pack("{s:s, s:I, s:o}", "as_of", rfc3339_format(as_of, when, sizeof when),
-                     "opened", (json_int_t)json_array_size(opened), "exceptions", opened));
+           json_pack("{s:s, s:I, s:o}", "as_of", rfc3339_format(as_of, when, sizeof when), "opened",
+                     (json_int_t)json_array_size(opened), "exceptions", opened));
     return ORDO_E_OK;
 }
 

@@ -698,13 +698,13 @@ int tracking_return_view(store_t *s, int64_t after_sales_id, json_t **out) {
                                               json_object_get(ev, "milestone"), "source",
                                               json_object_get(ev, "source")));
     }
-    *out = json_pack("{s:O, s:O, s:O, s:o, s:o, s:O, s:o}", "carrier",
-                     json_object_get(row, "carrier"), "tracking_no",
-                     json_object_get(row, "tracking_no"), "milestone",
-                     json_object_get(row, "milestone"), "milestone_at",
-                     time_json(json_object_get(row, "milestone_at")), "last_event_at",
-                     time_json(json_object_get(row, "last_event_at")), "open",
-                     json_object_get(row, "open"), "events", list);
+    *out =
+        json_pack("{s:O, s:O, s:O, s:o, s:o, s:O, s:o}", "carrier", json_object_get(row, "carrier"),
+                  "tracking_no", json_object_get(row, "tracking_no"), "milestone",
+                  json_object_get(row, "milestone"), "milestone_at",
+                  time_json(json_object_get(row, "milestone_at")), "last_event_at",
+                  time_json(json_object_get(row, "last_event_at")), "open",
+                  json_object_get(row, "open"), "events", list);
     json_decref(row);
     json_decref(events);
     return STORE_OK;

@@ -42,8 +42,9 @@ int tracking_return_view(store_t *s, int64_t after_sales_id, json_t **out);
 
 /* Inside a writer transaction: records a parcel's new events (repeats dropped), moves its
  * milestone to its latest event's, moves the order on, and raises the alerts its milestone
- * calls for (a return parcel instead notes its moves on its ticket) (as of as_of_ms: a poll round run as of a later time). row: the parcel's
- * tracking row (store/tracking_store.h). *added: new events. */
+ * calls for (a return parcel instead notes its moves on its ticket) (as of as_of_ms: a poll round
+ * run as of a later time). row: the parcel's tracking row (store/tracking_store.h). *added: new
+ * events. */
 int tracking_ingest(store_t *s, svc_op_t *op, json_t *row, const tracking_event_t *events, int n,
                     const char *source, int64_t as_of_ms, int *added);
 

@@ -32,9 +32,8 @@ static int overdue(store_t *s, int64_t now_ms, int limit, json_t **out) {
                            (json_int_t)sqlite3_column_int64(st, 0), "order_id",
                            (json_int_t)sqlite3_column_int64(st, 1), "order_no", col_text(st, 2),
                            "type", col_text(st, 3), "status", col_text(st, 4), "assignee",
-                           sqlite3_column_type(st, 5) == SQLITE_NULL
-                               ? json_null()
-                               : json_string(col_text(st, 5)),
+                           sqlite3_column_type(st, 5) == SQLITE_NULL ? json_null()
+                                                                     : json_string(col_text(st, 5)),
                            "deadline", (json_int_t)sqlite3_column_int64(st, 6)));
     done(st);
     if (rc != SQLITE_DONE) {

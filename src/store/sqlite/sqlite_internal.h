@@ -48,7 +48,7 @@ int sq_exec(store_t *s, sqlite3_stmt *st, bool guarded);
 #define SQ_SLOTS_TRACKING 96
 #define SQ_SLOTS_COMPLETION 160
 #define SQ_SLOTS_LOGISTICS 192
-#define SQ_SLOTS_AFTER_SALES 224 /* ..287 */
+#define SQ_SLOTS_AFTER_SALES 224       /* ..287 */
 #define SQ_SLOTS_AFTER_SALES_WATCH 288 /* ..295 */
 sqlite3_stmt *sq_extra_stmt(store_t *s, int slot, const char *sql);
 
