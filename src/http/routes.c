@@ -879,6 +879,8 @@ const http_route_t http_routes[] = {
     {"GET", "/v1/after-sales/settings", as_get_settings, false, NULL, ROUTE_JSON},
     {"PUT", "/v1/after-sales/settings", as_put_settings, true, NULL, ROUTE_JSON},
     {"GET", "/v1/after-sales/damaged-stock", as_get_damaged, false, NULL, ROUTE_JSON},
+    /* After-sales SLA sweep (svc/after_sales_sweep.h). */
+    {"POST", "/v1/after-sales/sweep", as_sweep, false, NULL, ROUTE_JSON},
     {"GET", "/v1/after-sales/{}", as_get_ticket, false, NULL, ROUTE_JSON},
     {"POST", "/v1/after-sales/{}/approve", as_approve, false, NULL, ROUTE_JSON},
     {"POST", "/v1/after-sales/{}/reject", as_reject, true, NULL, ROUTE_JSON},

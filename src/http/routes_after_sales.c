@@ -7,6 +7,7 @@
 #include "core/limits.h"
 #include "svc/after_sales.h"
 #include "svc/after_sales_settings.h"
+#include "svc/after_sales_sweep.h"
 #include "svc/fields.h"
 #include "svc/refunds.h"
 #include "svc/settlement.h"
@@ -186,4 +187,8 @@ svc_op_t *settlement_get(http_req_t *q, svc_result_t *r) {
     bool csv = format ? strcmp(format, "csv") == 0 : accept && strstr(accept, "text/csv");
     settlement_report(q->app, from_ms, to_ms, csv, r);
     return NULL;
+}
+
+svc_op_t *as_sweep(http_req_t *q, svc_result_t *r) {
+    return after_sales_sweep_request_op(q->app, q->body, q->actor, r);
 }

@@ -19,6 +19,7 @@ svc_op_t *as_refund(http_req_t *q, svc_result_t *r);
 svc_op_t *as_get_settings(http_req_t *q, svc_result_t *r);
 svc_op_t *as_put_settings(http_req_t *q, svc_result_t *r);
 svc_op_t *as_get_damaged(http_req_t *q, svc_result_t *r);
+svc_op_t *as_sweep(http_req_t *q, svc_result_t *r);
 svc_op_t *refunds_get_provider(http_req_t *q, svc_result_t *r);
 svc_op_t *refunds_put_provider(http_req_t *q, svc_result_t *r);
 svc_op_t *refunds_get(http_req_t *q, svc_result_t *r);

@@ -6,6 +6,7 @@
 
 #include "svc/completion.h"
 #include "svc/orders.h"
+#include "svc/after_sales_sweep.h"
 #include "svc/tracking_detect.h"
 #include "svc/tracking_poll.h"
 #include "util/log.h"
@@ -42,7 +43,8 @@ static void auto_confirm(jobs_t *j) {
     svc_result_clear(&r);
 }
 
-/* Tracking moves in hours, not seconds: a poll round and a detection sweep once a minute. */
+/* Tracking and after-sales SLAs move in hours, not seconds: a poll round, a detection sweep
+ * and the SLA sweep once a minute. */
 #define TRACKING_EVERY_MS (60 * 1000LL)
 
 static void run_logged(svc_op_t *op, const char *what) {
@@ -66,6 +68,7 @@ static void track(jobs_t *j) {
         log_warn("tracking poll failed: %s", r.detail);
     svc_result_clear(&r);
     run_logged(tracking_sweep_op(j->app, now, "jobs"), "logistics sweep");
+    run_logged(after_sales_sweep_op(j->app, now, "jobs"), "after-sales SLA sweep");
 }
 
 static void expire_unpaid(jobs_t *j) {

@@ -9,6 +9,7 @@
 #include "core/reserve.h"
 #include "store/completion_store.h"
 #include "store/after_sales_store.h"
+#include "store/after_sales_watch_store.h"
 #include "store/exception_pool_store.h"
 #include "store/merge_store.h"
 #include "store/tracking_store.h"
@@ -518,6 +519,9 @@ typedef struct store_vtable {
     const logistics_case_vtable_t *logistics_case;
     /* After-sales tickets, refunds and settlement (store/after_sales_store.h). */
     const after_sales_vtable_t *after_sales;
+    /* The after-sales SLA sweep's overdue tickets and breaches
+     * (store/after_sales_watch_store.h). */
+    const after_sales_watch_vtable_t *after_sales_watch;
 } store_vtable_t;
 
 struct store {

@@ -19,6 +19,7 @@ typedef struct {
     int64_t shipped_at_ms;
     int64_t promised_by_ms; /* 0: no promise known */
     int64_t next_poll_at_ms;
+    int64_t after_sales_id; /* a buyer's return parcel: its ticket; 0 for an outbound parcel */
 } parcel_tracking_rec_t;
 
 typedef struct {
@@ -40,9 +41,12 @@ typedef struct tracking_vtable {
     int (*carrier_put)(store_t *s, const char *carrier, const char *config_json, const char *actor,
                        int64_t now_ms);
     int (*carrier_get)(store_t *s, const char *carrier, char **config_json);
-    /* A shipped parcel starts being tracked. Rows: {parcel_id, order_id, carrier, tracking_no,
+    /* A shipment starts being tracked: a shipped parcel, or a buyer's return parcel (keyed
+     * -after_sales_id, see schema 20). Rows: {parcel_id, order_id, carrier, tracking_no,
      * milestone, milestone_at, last_event_at, shipped_at, promised_by, open, next_poll_at,
-     * poll_failures, poll_error} (times in ms, null when none). */
+     * poll_failures, poll_error, after_sales_id} (times in ms, null when none; after_sales_id
+     * null for an outbound parcel). parcels_by_number and poll_due give both kinds;
+     * parcels_of_order and watch_list only outbound parcels. */
     int (*parcel_open)(store_t *s, const parcel_tracking_rec_t *p);
     int (*parcel_get)(store_t *s, int64_t parcel_id, json_t **out);
     int (*parcels_by_number)(store_t *s, const char *tracking_no, json_t **out);
@@ -68,6 +72,8 @@ typedef struct tracking_vtable {
                        int64_t *open_id);
     int (*alert_add)(store_t *s, int64_t parcel_id, const char *code, int64_t basis,
                      int64_t exception_id, int64_t now_ms);
+    /* The tracking row of a ticket's return parcel; STORE_NOT_FOUND when none. */
+    int (*of_return)(store_t *s, int64_t after_sales_id, json_t **out);
 } tracking_vtable_t;
 
 #endif

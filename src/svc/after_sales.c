@@ -10,6 +10,7 @@
 #include "svc/allocation.h"
 #include "svc/fields.h"
 #include "svc/timeline.h"
+#include "svc/tracking.h"
 #include "util/timefmt.h"
 
 #define EVIDENCE_MAX 9
@@ -88,10 +89,12 @@ ordo_err_t as_move(store_t *s, svc_op_t *op, json_t *ticket, as_event_t event, c
 }
 
 int as_view(store_t *s, int64_t id, int64_t now_ms, json_t **out) {
-    json_t *t = NULL, *log = NULL, *receipts = NULL, *refunds = NULL;
+    json_t *t = NULL, *log = NULL, *receipts = NULL, *refunds = NULL, *ret = NULL;
     int rc = s->vt->after_sales->get(s, id, &t);
     if (rc == STORE_OK)
         rc = s->vt->after_sales->log(s, id, &log);
+    if (rc == STORE_OK)
+        rc = tracking_return_view(s, id, &ret);
     if (rc == STORE_OK)
         rc = s->vt->after_sales->receipts(s, id, &receipts);
     if (rc == STORE_OK)
@@ -101,6 +104,7 @@ int as_view(store_t *s, int64_t id, int64_t now_ms, json_t **out) {
         json_decref(t);
         json_decref(log);
         json_decref(receipts);
+        json_decref(ret);
         return rc;
     }
     json_t *mine = json_array();
@@ -119,6 +123,7 @@ int as_view(store_t *s, int64_t id, int64_t now_ms, json_t **out) {
     json_object_set_new(t, "timeline", log);
     json_object_set_new(t, "receipts", receipts);
     json_object_set_new(t, "refunds", mine);
+    json_object_set_new(t, "return_tracking", ret);
     *out = t;
     return STORE_OK;
 }
@@ -719,8 +724,12 @@ static ordo_err_t act_run(store_t *s, svc_op_t *op) {
         json_decref(d);
         e = as_move(s, op, ticket, AS_EV_SHIP_RETURN, text, dj);
         free(dj);
-        if (e == ORDO_E_OK && s->vt->after_sales->set_return_shipment(
-                                  s, x->id, x->name, x->tracking_no, op->now_ms) != STORE_OK)
+        if (e == ORDO_E_OK &&
+            (s->vt->after_sales->set_return_shipment(s, x->id, x->name, x->tracking_no,
+                                                     op->now_ms) != STORE_OK ||
+             tracking_return_shipped(s, x->id,
+                                     json_integer_value(json_object_get(ticket, "order_id")),
+                                     x->name, x->tracking_no, op->now_ms) != STORE_OK))
             e = ORDO_E_STORE;
         break;
     }

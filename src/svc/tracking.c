@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/payment_verify.h"
+#include "svc/after_sales_return.h"
 #include "svc/fields.h"
 #include "svc/timeline.h"
 #include "svc/tracking_detect.h"
@@ -19,11 +20,12 @@
 #define EVENTS_MAX 200
 #define CONTEXT_MAX 1000
 
-int tracking_parcel_shipped(store_t *s, int64_t parcel_id, int64_t order_id, const char *carrier,
-                            const char *tracking_no, int promised_days, int64_t now_ms) {
+/* Opens a tracking row; the first poll waits a poll interval of its carrier: there is
+ * nothing to ask the carrier before it has had the parcel a while. */
+static int track_open(store_t *s, parcel_tracking_rec_t *p, int64_t now_ms) {
     int64_t interval = TRACKING_POLL_MINUTES_DEFAULT * 60 * 1000LL;
     char *text = NULL;
-    if (s->vt->tracking->carrier_get(s, carrier, &text) == STORE_OK) {
+    if (s->vt->tracking->carrier_get(s, p->carrier, &text) == STORE_OK) {
         json_t *c = json_loads(text, 0, NULL);
         json_int_t m = json_integer_value(json_object_get(c, "poll_interval_minutes"));
         if (m > 0)
@@ -31,17 +33,33 @@ int tracking_parcel_shipped(store_t *s, int64_t parcel_id, int64_t order_id, con
         json_decref(c);
     }
     free(text);
+    p->shipped_at_ms = now_ms;
+    p->next_poll_at_ms = now_ms + interval;
+    return s->vt->tracking->parcel_open(s, p);
+}
+
+int tracking_parcel_shipped(store_t *s, int64_t parcel_id, int64_t order_id, const char *carrier,
+                            const char *tracking_no, int promised_days, int64_t now_ms) {
     parcel_tracking_rec_t p = {
         .parcel_id = parcel_id,
         .order_id = order_id,
         .carrier = carrier,
         .tracking_no = tracking_no,
-        .shipped_at_ms = now_ms,
         .promised_by_ms = promised_days > 0 ? now_ms + promised_days * DAY_MS : 0,
-        /* Nothing to ask the carrier before it has had the parcel a while. */
-        .next_poll_at_ms = now_ms + interval,
     };
-    return s->vt->tracking->parcel_open(s, &p);
+    return track_open(s, &p, now_ms);
+}
+
+int tracking_return_shipped(store_t *s, int64_t after_sales_id, int64_t order_id,
+                            const char *carrier, const char *tracking_no, int64_t now_ms) {
+    parcel_tracking_rec_t p = {
+        .parcel_id = -after_sales_id,
+        .order_id = order_id,
+        .carrier = carrier,
+        .tracking_no = tracking_no,
+        .after_sales_id = after_sales_id,
+    };
+    return track_open(s, &p, now_ms);
 }
 
 bool tracking_time_parse(const char *text, int64_t *ms) {
@@ -249,6 +267,16 @@ int tracking_ingest(store_t *s, svc_op_t *op, json_t *row, const tracking_event_
     int64_t milestone_at = changed ? at : json_integer_value(json_object_get(row, "milestone_at"));
     rc = s->vt->tracking->state_put(s, parcel_id, milestone, milestone_at, at,
                                     !milestone_is_final((milestone_t)m));
+    /* A return parcel is the ticket's business: its order and the logistics alerts are about
+     * what ordo sent, not what comes back. */
+    json_t *ticket = json_object_get(row, "after_sales_id");
+    if (json_is_integer(ticket)) {
+        if (rc == STORE_OK && changed)
+            rc = as_return_tracked(s, op, json_integer_value(ticket), row, before, milestone, at,
+                                   context);
+        json_decref(all);
+        return rc;
+    }
     order_rec_t rec = {0};
     if (rc == STORE_OK && changed)
         rc = s->vt->order_get(s, json_integer_value(json_object_get(row, "order_id")), NULL, &rec);
@@ -644,6 +672,42 @@ static json_t *time_json(json_t *ms) {
         return json_null();
     char buf[40];
     return json_string(rfc3339_format(json_integer_value(ms), buf, sizeof buf));
+}
+
+int tracking_return_view(store_t *s, int64_t after_sales_id, json_t **out) {
+    json_t *row = NULL, *events = NULL;
+    int rc = s->vt->tracking->of_return(s, after_sales_id, &row);
+    if (rc == STORE_NOT_FOUND) {
+        *out = json_null();
+        return STORE_OK;
+    }
+    if (rc == STORE_OK)
+        rc = s->vt->tracking->events(s, json_integer_value(json_object_get(row, "parcel_id")),
+                                     &events);
+    if (rc != STORE_OK) {
+        json_decref(row);
+        return rc;
+    }
+    json_t *list = json_array();
+    size_t i;
+    json_t *ev;
+    json_array_foreach(events, i, ev) {
+        json_array_append_new(list, json_pack("{s:o, s:O, s:O, s:O}", "time",
+                                              time_json(json_object_get(ev, "at")), "context",
+                                              json_object_get(ev, "context"), "milestone",
+                                              json_object_get(ev, "milestone"), "source",
+                                              json_object_get(ev, "source")));
+    }
+    *out =
+        json_pack("{s:O, s:O, s:O, s:o, s:o, s:O, s:o}", "carrier", json_object_get(row, "carrier"),
+                  "tracking_no", json_object_get(row, "tracking_no"), "milestone",
+                  json_object_get(row, "milestone"), "milestone_at",
+                  time_json(json_object_get(row, "milestone_at")), "last_event_at",
+                  time_json(json_object_get(row, "last_event_at")), "open",
+                  json_object_get(row, "open"), "events", list);
+    json_decref(row);
+    json_decref(events);
+    return STORE_OK;
 }
 
 void order_tracking(app_t *app, const char *order_no, svc_result_t *r) {

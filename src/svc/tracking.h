@@ -29,10 +29,22 @@ typedef struct {
 int tracking_parcel_shipped(store_t *s, int64_t parcel_id, int64_t order_id, const char *carrier,
                             const char *tracking_no, int promised_days, int64_t now_ms);
 
+/* Called by after-sales in its transaction: the buyer's return parcel for a ticket starts
+ * being tracked like a shipped parcel (pushes and polls by its number); its events go on the
+ * ticket's log (svc/after_sales_return.h), not the order's. */
+int tracking_return_shipped(store_t *s, int64_t after_sales_id, int64_t order_id,
+                            const char *carrier, const char *tracking_no, int64_t now_ms);
+
+/* A ticket's return parcel as GET /v1/after-sales/{id} shows it: {carrier, tracking_no,
+ * milestone, milestone_at, last_event_at, open, events: [{time, context, milestone, source}]}
+ * (newest first), or JSON null when the ticket has none. */
+int tracking_return_view(store_t *s, int64_t after_sales_id, json_t **out);
+
 /* Inside a writer transaction: records a parcel's new events (repeats dropped), moves its
  * milestone to its latest event's, moves the order on, and raises the alerts its milestone
- * calls for (as of as_of_ms: a poll round run as of a later time). row: the parcel's
- * tracking row (store/tracking_store.h). *added: new events. */
+ * calls for (a return parcel instead notes its moves on its ticket) (as of as_of_ms: a poll round
+ * run as of a later time). row: the parcel's tracking row (store/tracking_store.h). *added: new
+ * events. */
 int tracking_ingest(store_t *s, svc_op_t *op, json_t *row, const tracking_event_t *events, int n,
                     const char *source, int64_t as_of_ms, int *added);
 

@@ -3,9 +3,12 @@ refund, exchange, reissue) through their state machine, the windows and quantity
 receipts that restock sellable units and count damaged ones, refunds through a simulated
 payment provider (refused over what was paid; a provider failure leaves the refund failed and
 retryable), exchanges and reissues as linked orders that are short like any order when stock
-is, and the settlement report. Against a real server and a real local HTTP refund provider."""
+is, and the settlement report; the buyer's return parcel tracked by Kuaidi100 pushes and a
+polled carrier API, and the SLA sweep. Against a real server, a real local HTTP refund
+provider and a real local carrier API."""
 
 import csv
+import datetime
 import hashlib
 import hmac
 import http.server
@@ -14,13 +17,30 @@ import itertools
 import json
 import subprocess
 import threading
+import urllib.parse
 
-from ordo_server import ServerTestCase, ean13, make_order, q, unique_sku, wait_for
+from carrier_sim import CarrierSim
+from ordo_server import (ServerTestCase, ean13, make_order, open_exceptions, parse_rfc3339, q,
+                         rfc3339, unique_sku, wait_for)
 from test_openapi import load_spec, resolve, schema_errors
 from test_shipping import CHEAP
 
 SECRET = "refund-secret-7f3a"
+K100_SALT = "k100-returns-salt"
+CST = datetime.timezone(datetime.timedelta(hours=8))
 _wh_seq = itertools.count(1)
+_return_no = itertools.count(1)
+
+
+def at(hours=0, minutes=0):
+    """A time relative to now as Kuaidi100 writes it (China time, no zone)."""
+    t = datetime.datetime.now(CST) + datetime.timedelta(hours=hours, minutes=minutes)
+    return t.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def shifted(text, minutes):
+    """An RFC 3339 time minutes after (before, when negative) the given one."""
+    return rfc3339(parse_rfc3339(text) + datetime.timedelta(minutes=minutes))
 
 
 class RefundProvider:
@@ -90,10 +110,13 @@ class AfterSalesTest(ServerTestCase):
         cls.provider = RefundProvider()
         s.ok("PUT", "/v1/refunds/provider", {"url": cls.provider.url, "secret": SECRET,
                                              "timeout_ms": 5000})
+        s.ok("PUT", "/v1/tracking/providers/kuaidi100", {"key": "k100-key", "salt": K100_SALT})
+        cls.sim = CarrierSim()
 
     @classmethod
     def tearDownClass(cls):
         cls.provider.close()
+        cls.sim.close()
         super().tearDownClass()
 
     # ---- helpers -------------------------------------------------------------------------
@@ -152,6 +175,38 @@ class AfterSalesTest(ServerTestCase):
 
     def ticket(self, tid):
         return self.srv.ok("GET", "/v1/after-sales/%d" % tid)
+
+    def k100(self, number, state, data, com="zhongtong"):
+        """A Kuaidi100 subscription push (newest event first), signed with the salt."""
+        param = json.dumps({
+            "status": "polling", "message": "",
+            "lastResult": {"message": "ok", "state": state, "status": "200", "com": com,
+                           "nu": number, "ischeck": "1" if state == "3" else "0",
+                           "data": [{"context": c, "time": t, "ftime": t} for t, c in data]},
+        }, ensure_ascii=False)
+        sign = hashlib.md5((param + K100_SALT).encode()).hexdigest().upper()
+        raw = urllib.parse.urlencode({"param": param, "sign": sign}).encode()
+        status, _, body = self.srv.request(
+            "POST", "/v1/tracking/kuaidi100", raw=raw, token=None,
+            headers={"Content-Type": "application/x-www-form-urlencoded"})
+        self.assertEqual((status, body["result"]), (200, True), body)
+        return body
+
+    def returning(self, carrier="ZTO"):
+        """A return_refund ticket whose buyer sent one unit back: (order_no, ticket id, wh, sku,
+        the return's tracking number)."""
+        wh = self.warehouse()
+        sku = self.sku(wh, 10)
+        no = self.shipped_order([(sku, 2)], wh)
+        tid = self.open_ticket(no, "return_refund", [{"sku": sku, "qty": 1}])["id"]
+        self.act(tid, "approve")
+        number = "RT%09d%d" % (next(_return_no), tid)
+        got = self.act(tid, "return-shipment", {"carrier": carrier, "tracking_no": number})
+        self.assertEqual(got["status"], "return_in_transit")
+        self.assertEqual(got["return_tracking"], {
+            "carrier": carrier, "tracking_no": number, "milestone": "shipped",
+            "milestone_at": None, "last_event_at": None, "open": True, "events": []})
+        return no, tid, wh, sku, number
 
     def stock_at(self, wh, sku):
         [row] = [w for w in self.srv.stock(sku)["warehouses"] if w["warehouse"] == wh]
@@ -349,6 +404,123 @@ class AfterSalesTest(ServerTestCase):
         self.srv.ok("GET", "/v1/after-sales?status=requested")
         self.assertValidation(self.srv.request("GET", "/v1/after-sales?status=nope"),
                               ("status", "out_of_range"))
+
+    def test_return_parcel_is_tracked_by_pushes(self):
+        no, tid, wh, sku, number = self.returning()
+        order_tracking = self.srv.ok("GET", "/v1/orders/%s/tracking" % q(no))
+        order_status = self.srv.get_order(no)["status"]
+
+        # In transit, pushed newest first.
+        picked_up, hub = at(-5), at(-3)
+        got = self.k100(number, "0", [(hub, "快件已到达【杭州转运中心】"),
+                                      (picked_up, "【宁波市】中通快递 已揽收")])
+        self.assertEqual((got["matched"], got["new_events"]), (True, 2))
+        rt = self.ticket(tid)["return_tracking"]
+        self.assertEqual(rt["milestone"], "in_transit")
+        self.assertEqual([e["context"] for e in rt["events"]],
+                         ["快件已到达【杭州转运中心】", "【宁波市】中通快递 已揽收"])
+
+        # The same push again adds nothing; a late older scan is recorded in its place by
+        # time and does not take the parcel back.
+        self.assertEqual(self.k100(number, "0", [(hub, "快件已到达【杭州转运中心】"),
+                                                 (picked_up, "【宁波市】中通快递 已揽收")])
+                         ["new_events"], 0)
+        self.assertEqual(self.k100(number, "0", [(at(-4), "快件已发往【杭州转运中心】")])
+                         ["new_events"], 1)
+        rt = self.ticket(tid)["return_tracking"]
+        self.assertEqual(rt["milestone"], "in_transit")
+        self.assertEqual([e["context"] for e in rt["events"]],
+                         ["快件已到达【杭州转运中心】", "快件已发往【杭州转运中心】",
+                          "【宁波市】中通快递 已揽收"])
+        times = [parse_rfc3339(e["time"]) for e in rt["events"]]
+        self.assertEqual(times, sorted(times, reverse=True))
+
+        # Signed for by the warehouse: noted, but nothing is received until it says what came.
+        delivered = at(-1)
+        self.k100(number, "3", [(delivered, "已签收，签收人：退货仓"),
+                                (hub, "快件已到达【杭州转运中心】")])
+        self.k100(number, "3", [(delivered, "已签收，签收人：退货仓")])  # repeated: once
+        view = self.ticket(tid)
+        self.assertEqual(view["status"], "return_in_transit")
+        rt = view["return_tracking"]
+        self.assertEqual((rt["milestone"], rt["open"]), ("delivered", False))
+        self.assertEqual(rt["events"][0]["milestone"], "delivered")
+        self.assertEqual(len(rt["events"]), 4)
+        moves = [(e["detail"]["from"], e["detail"]["to"]) for e in view["timeline"]
+                 if e["kind"] == "return_tracking"]
+        self.assertEqual(moves, [("shipped", "in_transit"), ("in_transit", "delivered")])
+        notes = [e for e in view["timeline"] if e["kind"] == "return_delivered"]
+        self.assertEqual(len(notes), 1)
+        self.assertIn(number, notes[0]["text"])
+        self.assertTrue(any(number in (e["reason"] or "") for e in self.srv.events(no)
+                            if e["type"] == "after_sales"))
+
+        # The order's own tracking knows nothing of the return, and the order did not move.
+        self.assertEqual(self.srv.ok("GET", "/v1/orders/%s/tracking" % q(no))["parcels"],
+                         order_tracking["parcels"])
+        self.assertEqual(self.srv.get_order(no)["status"], order_status)
+        got = self.act(tid, "receive", {"items": [{"sku": sku, "qty": 1,
+                                                   "condition": "sellable"}]})
+        self.assertEqual(got["status"], "inspected")
+        self.conforms("/v1/after-sales/{id}", "GET",
+                      self.srv.request("GET", "/v1/after-sales/%d" % tid))
+
+    def test_return_parcel_is_polled_when_its_carrier_has_an_api(self):
+        carrier = "RETSIM"
+        self.srv.ok("PUT", "/v1/tracking/carriers/%s" % carrier,
+                    {"api_url": self.sim.url, "poll_interval_minutes": 30})
+        _, tid, _, _, number = self.returning(carrier)
+        self.sim.events[number] = [{"time": at(-2), "context": "【宁波市】快件已揽收"},
+                                   {"time": at(-1), "context": "快件已签收，签收人：退货仓"}]
+        later = rfc3339(datetime.datetime.now(datetime.timezone.utc)
+                        + datetime.timedelta(minutes=31))
+        round_ = self.srv.ok("POST", "/v1/tracking/poll", {"as_of": later})
+        mine = [p for p in round_["parcels"] if p["tracking_no"] == number]
+        self.assertEqual([(p["ok"], p["new_events"]) for p in mine], [(True, 2)])
+        view = self.ticket(tid)
+        self.assertEqual(view["return_tracking"]["milestone"], "delivered")
+        self.assertEqual(view["status"], "return_in_transit")
+        self.assertEqual(len([e for e in view["timeline"] if e["kind"] == "return_delivered"]),
+                         1)
+
+    def sweep(self, as_of):
+        status, _, body = resp = self.srv.request("POST", "/v1/after-sales/sweep",
+                                                  {"as_of": as_of})
+        self.assertEqual(status, 200, body)
+        self.conforms("/v1/after-sales/sweep", "POST", resp)
+        return [e for e in body["exceptions"]]
+
+    def test_sla_sweep_opens_one_exception_per_ticket_and_state(self):
+        wh = self.warehouse()
+        a = self.sku(wh, 10)
+        no = self.shipped_order([(a, 2)], wh)
+        t = self.open_ticket(no, "refund_only", [{"sku": a, "qty": 1}])
+        tid = t["id"]
+        self.act(tid, "assign", {"assignee": "agent-sweep"})
+        deadline = t["deadline"]
+
+        def mine(opened):
+            return [(e["status"], e["assignee"]) for e in opened if e["after_sales_id"] == tid]
+
+        self.assertEqual(mine(self.sweep(shifted(deadline, -1))), [])
+        self.assertEqual(open_exceptions(self.srv.get_order(no), "after_sales_overdue"), [])
+        self.assertEqual(mine(self.sweep(shifted(deadline, 1))), [("requested", "agent-sweep")])
+        self.assertEqual(mine(self.sweep(shifted(deadline, 60))), [])  # not twice
+        [ex] = open_exceptions(self.srv.get_order(no), "after_sales_overdue")
+        self.assertEqual(ex["severity"], "yellow")
+        for word in ("after-sales %d" % tid, "requested", "agent-sweep"):
+            self.assertIn(word, ex["message"])
+        self.assertEqual([e["kind"] for e in self.ticket(tid)["timeline"]].count("overdue"), 1)
+
+        # Moved on and overrunning its next state: one more, for that state.
+        approved = self.act(tid, "approve")
+        self.assertIsNotNone(approved["deadline"])
+        self.assertEqual(mine(self.sweep(shifted(approved["deadline"], 1))),
+                         [("approved", "agent-sweep")])
+        self.assertEqual(mine(self.sweep(shifted(approved["deadline"], 2))), [])
+        self.assertEqual(len(open_exceptions(self.srv.get_order(no), "after_sales_overdue")), 2)
+        self.assertValidation(self.srv.request("POST", "/v1/after-sales/sweep",
+                                               {"as_of": "tomorrow"}), ("as_of", "invalid"))
 
     def test_provider_failure_leaves_the_refund_retryable(self):
         wh = self.warehouse()

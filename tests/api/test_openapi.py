@@ -133,6 +133,7 @@ OPERATIONS = {
     ("/v1/after-sales/settings", "get"): {"200", "401"},
     ("/v1/after-sales/settings", "put"): {"200", "401", "422"},
     ("/v1/after-sales/damaged-stock", "get"): {"200", "401"},
+    ("/v1/after-sales/sweep", "post"): {"200", "401", "422"},
     ("/v1/after-sales/{id}", "get"): {"200", "401", "404"},
     ("/v1/after-sales/{id}/approve", "post"): {"200", "401", "404", "409"},
     ("/v1/after-sales/{id}/reject", "post"): {"200", "401", "404", "409", "422"},

@@ -389,6 +389,21 @@ const char *const sqlite_migrations[] = {
     "CREATE INDEX settlement_lines_completed ON settlement_lines(completed_at);"
     "CREATE TABLE after_sales_config (key TEXT PRIMARY KEY, config TEXT NOT NULL,"
     "  updated_at INTEGER NOT NULL, updated_by TEXT NOT NULL);",
+    /* 20: return parcels tracked like outbound ones — a tracking row per ticket whose buyer
+     * sent goods back (after_sales_id set; its key is -after_sales_id, so parcel_id stays the
+     * one key of tracking rows, events and alerts without meeting a parcel's id), backfilled
+     * for the returns already on their way; and the SLA breaches the after-sales sweep opened
+     * an exception for, once per ticket and state. */
+    "ALTER TABLE parcel_tracking ADD COLUMN after_sales_id INTEGER;"
+    "CREATE UNIQUE INDEX parcel_tracking_return ON parcel_tracking(after_sales_id)"
+    "  WHERE after_sales_id IS NOT NULL;"
+    "INSERT OR IGNORE INTO parcel_tracking (parcel_id, order_id, carrier, tracking_no,"
+    "  milestone, shipped_at, next_poll_at, after_sales_id) SELECT -id, order_id,"
+    "  return_carrier, return_tracking_no, 'shipped', updated_at, updated_at, id"
+    "  FROM after_sales WHERE status = 'return_in_transit' AND return_tracking_no IS NOT NULL;"
+    "CREATE TABLE after_sales_overdue (after_sales_id INTEGER NOT NULL, status TEXT NOT NULL,"
+    "  deadline INTEGER NOT NULL, exception_id INTEGER NOT NULL, at INTEGER NOT NULL,"
+    "  PRIMARY KEY (after_sales_id, status)) WITHOUT ROWID;",
 };
 
 const int sqlite_migrations_count = sizeof sqlite_migrations / sizeof sqlite_migrations[0];

@@ -23,13 +23,14 @@ enum {
     T_WATCH,
     T_ALERT_STATE,
     T_ALERT_ADD,
+    T_OF_RETURN,
     T__COUNT
 };
 
 #define TRACK_COLS                                                                                 \
     "t.parcel_id, t.order_id, t.carrier, t.tracking_no, t.milestone, t.milestone_at, "             \
     "t.last_event_at, t.shipped_at, t.promised_by, t.open, t.next_poll_at, t.poll_failures, "      \
-    "t.poll_error"
+    "t.poll_error, t.after_sales_id"
 
 static const char *const sql_text[T__COUNT] = {
     [T_PROVIDER_PUT] = "INSERT INTO tracking_providers (name, config, updated_at, updated_by) "
@@ -41,13 +42,13 @@ static const char *const sql_text[T__COUNT] = {
                       "updated_at = ?3, updated_by = ?4",
     [T_CARRIER_GET] = "SELECT config FROM tracking_carriers WHERE carrier = ?1",
     [T_PARCEL_OPEN] = "INSERT OR IGNORE INTO parcel_tracking (parcel_id, order_id, carrier, "
-                      "tracking_no, milestone, shipped_at, promised_by, next_poll_at) VALUES "
-                      "(?1,?2,?3,?4,'shipped',?5,?6,?7)",
+                      "tracking_no, milestone, shipped_at, promised_by, next_poll_at, "
+                      "after_sales_id) VALUES (?1,?2,?3,?4,'shipped',?5,?6,?7,?8)",
     [T_PARCEL_GET] = "SELECT " TRACK_COLS " FROM parcel_tracking t WHERE t.parcel_id = ?1",
     [T_BY_NUMBER] = "SELECT " TRACK_COLS " FROM parcel_tracking t WHERE t.tracking_no = ?1 "
                     "ORDER BY t.parcel_id",
     [T_OF_ORDER] = "SELECT " TRACK_COLS " FROM parcel_tracking t WHERE t.order_id = ?1 "
-                   "ORDER BY t.parcel_id",
+                   "AND t.after_sales_id IS NULL ORDER BY t.parcel_id",
     [T_EVENT_ADD] = "INSERT OR IGNORE INTO tracking_events (parcel_id, at, context, milestone, "
                     "source, area, received_at) VALUES (?1,?2,?3,?4,?5,?6,?7)",
     [T_EVENTS] = "SELECT at, context, milestone, source, area FROM tracking_events WHERE "
@@ -60,13 +61,14 @@ static const char *const sql_text[T__COUNT] = {
     [T_POLL_PUT] = "UPDATE parcel_tracking SET next_poll_at = ?2, poll_failures = ?3, "
                    "poll_error = ?4 WHERE parcel_id = ?1",
     [T_WATCH] = "SELECT " TRACK_COLS ", coalesce(c.config, '{}') FROM parcel_tracking t LEFT JOIN "
-                "tracking_carriers c ON c.carrier = t.carrier WHERE t.open = 1 OR t.milestone "
-                "IN ('problem', 'returned') ORDER BY t.parcel_id",
+                "tracking_carriers c ON c.carrier = t.carrier WHERE (t.open = 1 OR t.milestone "
+                "IN ('problem', 'returned')) AND t.after_sales_id IS NULL ORDER BY t.parcel_id",
     [T_ALERT_STATE] = "SELECT coalesce(max(a.basis = ?3), 0), coalesce(max(CASE WHEN e.status = "
                       "'open' THEN e.id END), 0) FROM tracking_alerts a LEFT JOIN exceptions e ON "
                       "e.id = a.exception_id WHERE a.parcel_id = ?1 AND a.code = ?2",
     [T_ALERT_ADD] = "INSERT OR IGNORE INTO tracking_alerts (parcel_id, code, basis, exception_id, "
                     "at) VALUES (?1,?2,?3,?4,?5)",
+    [T_OF_RETURN] = "SELECT " TRACK_COLS " FROM parcel_tracking t WHERE t.after_sales_id = ?1",
 };
 
 static sqlite3_stmt *prep(store_t *s, int q) {
@@ -89,8 +91,10 @@ static json_t *read_track(sqlite3_stmt *st) {
         (json_int_t)sqlite3_column_int64(st, 10), "poll_failures", sqlite3_column_int(st, 11),
         "poll_error",
         sqlite3_column_type(st, 12) == SQLITE_NULL ? json_null() : json_string(col_text(st, 12)));
-    if (row && sqlite3_column_count(st) > 13) {
-        json_t *config = json_loads(col_text(st, 13), 0, NULL);
+    if (row)
+        json_object_set_new(row, "after_sales_id", int_or_null(st, 13));
+    if (row && sqlite3_column_count(st) > 14) {
+        json_t *config = json_loads(col_text(st, 14), 0, NULL);
         json_object_set_new(row, "config", config ? config : json_object());
     }
     return row;
@@ -178,14 +182,18 @@ static int parcel_open(store_t *s, const parcel_tracking_rec_t *p) {
     else
         sqlite3_bind_null(st, 6);
     sqlite3_bind_int64(st, 7, p->next_poll_at_ms);
+    if (p->after_sales_id > 0)
+        sqlite3_bind_int64(st, 8, p->after_sales_id);
+    else
+        sqlite3_bind_null(st, 8);
     return sq_exec(s, st, false);
 }
 
-static int parcel_get(store_t *s, int64_t parcel_id, json_t **out) {
-    sqlite3_stmt *st = prep(s, T_PARCEL_GET);
+static int one_row(store_t *s, int q, int64_t key, json_t **out) {
+    sqlite3_stmt *st = prep(s, q);
     if (!st)
         return STORE_ERROR;
-    sqlite3_bind_int64(st, 1, parcel_id);
+    sqlite3_bind_int64(st, 1, key);
     json_t *arr = NULL;
     int rc = rows(s, st, read_track, &arr);
     if (rc != STORE_OK)
@@ -197,6 +205,14 @@ static int parcel_get(store_t *s, int64_t parcel_id, json_t **out) {
     *out = json_incref(json_array_get(arr, 0));
     json_decref(arr);
     return STORE_OK;
+}
+
+static int parcel_get(store_t *s, int64_t parcel_id, json_t **out) {
+    return one_row(s, T_PARCEL_GET, parcel_id, out);
+}
+
+static int of_return(store_t *s, int64_t after_sales_id, json_t **out) {
+    return one_row(s, T_OF_RETURN, after_sales_id, out);
 }
 
 static int parcels_by_number(store_t *s, const char *tracking_no, json_t **out) {
@@ -327,4 +343,5 @@ const tracking_vtable_t sqlite_tracking_vtable = {
     .watch_list = watch_list,
     .alert_state = alert_state,
     .alert_add = alert_add,
+    .of_return = of_return,
 };
