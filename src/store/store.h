@@ -12,6 +12,7 @@
 #include "store/exception_pool_store.h"
 #include "store/merge_store.h"
 #include "store/tracking_store.h"
+#include "store/user_store.h"
 #include "store/logistics_case_store.h"
 #include "store/pick_store.h"
 
@@ -518,6 +519,8 @@ typedef struct store_vtable {
     const logistics_case_vtable_t *logistics_case;
     /* After-sales tickets, refunds and settlement (store/after_sales_store.h). */
     const after_sales_vtable_t *after_sales;
+    /* Users, their sessions and API tokens (store/user_store.h). */
+    const user_store_vtable_t *users;
 } store_vtable_t;
 
 struct store {

@@ -2817,6 +2817,7 @@ static const store_vtable_t sqlite_vtable = {
     .tracking = &sqlite_tracking_vtable,
     .logistics_case = &sqlite_logistics_case_vtable,
     .after_sales = &sqlite_after_sales_vtable,
+    .users = &sqlite_user_vtable,
 };
 
 static int exec_sql(sqlite3 *db, const char *sql, char *err, size_t err_len) {
