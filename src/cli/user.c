@@ -155,6 +155,11 @@ int cmd_user(int argc, char **argv) {
         fprintf(stderr, "ordo user %s: name the user\n%s", action, user_usage);
         return 2;
     }
+    if (!is_add && role) {
+        fprintf(stderr, "ordo user %s: --role is for add (change a role with PATCH /v1/users)\n",
+                action);
+        return 2;
+    }
     if (is_add && !role) {
         fprintf(stderr, "ordo user add: --role is one of %s\n", role_names_list());
         return 2;
