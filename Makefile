@@ -3,7 +3,7 @@
 # measures. SANITIZE=1 selects the sanitizer build in build-asan/.
 
 CC ?= cc
-PKGS := libmicrohttpd jansson sqlite3 libcrypto libcurl
+PKGS := libmicrohttpd jansson sqlite3 libcrypto libcurl libsodium
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS := $(shell pkg-config --libs $(PKGS))
 

@@ -4,7 +4,7 @@
 set -euo pipefail
 packages=(build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev
           libssl-dev libcmocka-dev libmimalloc-dev libcurl4-openssl-dev python3 sqlite3 curl
-          openssl libhpdf-dev poppler-utils poppler-data qpdf)
+          openssl libhpdf-dev poppler-utils poppler-data qpdf libsodium-dev)
 [ "${1:-}" = "--bench" ] && packages+=(wrk)
 missing=()
 for p in "${packages[@]}"; do

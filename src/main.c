@@ -18,6 +18,7 @@ static const char usage[] =
     "  report       low-stock, slow-mover and near-expiry reports (ordo report --help)\n"
     "  settlement   per channel and day: paid, commission, refunds, income (ordo settlement "
     "--help)\n"
+    "  user         add, list users and set passwords (ordo user --help)\n"
     "\n"
     "Every command that touches data takes --db PATH (default $ORDO_DB or var/ordo.db).\n";
 
@@ -33,7 +34,7 @@ int main(int argc, char **argv) {
     } commands[] = {
         {"serve", cmd_serve},     {"import", cmd_import},         {"order", cmd_order},
         {"migrate", cmd_migrate}, {"check", cmd_check},           {"reconcile", cmd_reconcile},
-        {"report", cmd_report},   {"settlement", cmd_settlement},
+        {"report", cmd_report},   {"settlement", cmd_settlement}, {"user", cmd_user},
     };
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(argv[1], commands[i].name) == 0)

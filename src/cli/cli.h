@@ -12,6 +12,7 @@ int cmd_check(int argc, char **argv);
 int cmd_reconcile(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_settlement(int argc, char **argv);
+int cmd_user(int argc, char **argv);
 
 /* The database path: --db, else $ORDO_DB, else var/ordo.db. */
 const char *cli_db_path(const char *flag_value);

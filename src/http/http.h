@@ -6,6 +6,7 @@
 
 #include "svc/app.h"
 #include "svc/op.h"
+#include "svc/sessions.h"
 
 /* The HTTP transport: routes /v1 requests to use cases, speaks JSON and problem+json. */
 
@@ -33,7 +34,8 @@ typedef struct {
     json_t *body;          /* parsed JSON body or NULL when empty */
     const char *raw;       /* platform callbacks: the body as received */
     size_t raw_len;
-    const char *actor;
+    const char *actor;      /* who->actor: the user's name, or "admin" for the admin token */
+    const principal_t *who; /* who is calling, with which role (NULL on open routes) */
     /* Set by a handler that answers with a live event stream (http/event_stream.h) instead
      * of a result: the transport then streams it. */
     void *stream;
@@ -51,7 +53,7 @@ typedef svc_op_t *(*http_handler_t)(http_req_t *req, svc_result_t *r);
 
 /* How a route takes its request. */
 typedef enum {
-    ROUTE_JSON = 0,     /* bearer token; the body parsed as JSON */
+    ROUTE_JSON = 0,     /* a credential (bearer token or session cookie); the body as JSON */
     ROUTE_PLATFORM = 1, /* called by a payment platform: no bearer token (the signature
                          * authenticates the body), the body handed over raw in whatever format
                          * the platform sends */
@@ -59,6 +61,7 @@ typedef enum {
     ROUTE_STREAM = 3,   /* no body; the bearer token, or the access_token parameter: browsers'
                          * EventSource cannot set headers */
     ROUTE_PUBLIC = 4,   /* outside /v1 (the buyer's /track page): no token, no body */
+    ROUTE_SIGN_IN = 5,  /* signing in: no credential yet; the body parsed as JSON */
 } route_body_t;
 
 typedef struct {

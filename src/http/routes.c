@@ -4,10 +4,12 @@
 #include <string.h>
 
 #include "core/lifecycle.h"
+#include "core/order_redact.h"
 #include "http/event_stream.h"
 #include "http/http.h"
 #include "http/routes_completion.h"
 #include "http/routes_after_sales.h"
+#include "http/routes_users.h"
 #include "svc/auto_review.h"
 #include "svc/carriers.h"
 #include "svc/catalog.h"
@@ -79,8 +81,15 @@ static svc_op_t *post_order(http_req_t *q, svc_result_t *r) {
     return order_place_op(q->app, q->body, q->actor, r);
 }
 
+/* Roles that may not see payment data get order views without it (core/order_redact.h). */
+static bool sees_payment(const http_req_t *q) {
+    return !q->who || q->who->role != ROLE_WAREHOUSE;
+}
+
 static svc_op_t *get_order(http_req_t *q, svc_result_t *r) {
     order_get(q->app, q->params[0], r);
+    if (!sees_payment(q))
+        order_view_redact_payment(r->body);
     return NULL;
 }
 
@@ -90,6 +99,8 @@ static svc_op_t *patch_order(http_req_t *q, svc_result_t *r) {
 
 static svc_op_t *get_order_events(http_req_t *q, svc_result_t *r) {
     order_events(q->app, q->params[0], r);
+    if (!sees_payment(q))
+        order_events_redact_payment(r->body);
     return NULL;
 }
 
@@ -182,6 +193,11 @@ static svc_op_t *list_orders(http_req_t *q, svc_result_t *r) {
         return NULL;
     }
     order_list(q->app, &f, r);
+    size_t i;
+    json_t *view;
+    if (!sees_payment(q))
+        json_array_foreach(json_object_get(r->body, "items"), i, view)
+            order_view_redact_payment(view);
     return NULL;
 }
 
@@ -896,6 +912,16 @@ const http_route_t http_routes[] = {
     {"POST", "/v1/refunds/{}/retry", refunds_retry, false, NULL, ROUTE_JSON},
     {"GET", "/v1/orders/{}/refunds", refunds_of_order, false, NULL, ROUTE_JSON},
     {"GET", "/v1/settlement", settlement_get, false, NULL, ROUTE_JSON},
+    /* Users, sessions and API tokens (who may call what: http/permissions.c). */
+    {"POST", "/v1/session", session_sign_in, true, NULL, ROUTE_SIGN_IN},
+    {"GET", "/v1/session", session_get, false, NULL, ROUTE_JSON},
+    {"DELETE", "/v1/session", session_sign_out, false, NULL, ROUTE_JSON},
+    {"GET", "/v1/users", users_list, false, NULL, ROUTE_JSON},
+    {"POST", "/v1/users", users_add, true, NULL, ROUTE_JSON},
+    {"PATCH", "/v1/users/{}", users_patch, true, NULL, ROUTE_JSON},
+    {"POST", "/v1/users/{}/tokens", users_token_create, true, NULL, ROUTE_JSON},
+    {"GET", "/v1/users/{}/tokens", users_token_list, false, NULL, ROUTE_JSON},
+    {"DELETE", "/v1/users/{}/tokens/{}", users_token_delete, false, NULL, ROUTE_JSON},
 };
 
 const int http_routes_count = sizeof http_routes / sizeof http_routes[0];

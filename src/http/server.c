@@ -17,7 +17,9 @@
 #include "http/event_stream.h"
 #include "http/http.h"
 #include "http/metrics.h"
+#include "http/permissions.h"
 #include "svc/event_hub.h"
+#include "svc/passwords.h"
 #include "util/file.h"
 #include "util/log.h"
 #include "util/timefmt.h"
@@ -57,13 +59,15 @@ typedef struct {
     int64_t started_ns;
     const http_route_t *route;
     char params[4][ORDO_CODE_MAX * 3 + 1];
-    bool streaming; /* answered with a live event stream: not a request's latency */
+    bool streaming;  /* answered with a live event stream: not a request's latency */
+    principal_t who; /* who is calling: outlives the dispatch for the op that uses it */
 } req_ctx_t;
 
 /* ---- responses ---- */
 
 static enum MHD_Result send_bytes(struct MHD_Connection *conn, int status, const char *type,
-                                  char *data, size_t len, const char *location) {
+                                  char *data, size_t len, const char *location,
+                                  const char *set_cookie) {
     struct MHD_Response *resp = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
     if (!resp) {
         free(data);
@@ -74,6 +78,10 @@ static enum MHD_Result send_bytes(struct MHD_Connection *conn, int status, const
         MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer realm=\"ordo\"");
     if (location)
         MHD_add_response_header(resp, MHD_HTTP_HEADER_LOCATION, location);
+    if (set_cookie) {
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE, set_cookie);
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    }
     if (status == 503)
         MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
     enum MHD_Result ret = MHD_queue_response(conn, (unsigned)status, resp);
@@ -83,12 +91,12 @@ static enum MHD_Result send_bytes(struct MHD_Connection *conn, int status, const
 }
 
 static enum MHD_Result send_json(struct MHD_Connection *conn, int status, json_t *body,
-                                 const char *type, const char *location) {
+                                 const char *type, const char *location, const char *set_cookie) {
     char *text = json_dumps(body, JSON_COMPACT);
     if (!text)
         return MHD_NO;
     size_t len = strlen(text);
-    return send_bytes(conn, status, type, text, len, location);
+    return send_bytes(conn, status, type, text, len, location, set_cookie);
 }
 
 static enum MHD_Result send_problem(struct MHD_Connection *conn, ordo_err_t e, const char *detail,
@@ -108,7 +116,8 @@ static enum MHD_Result send_problem(struct MHD_Connection *conn, ordo_err_t e, c
         if (errs && errs->dropped)
             json_object_set_new(p, "errors_not_shown", json_integer(errs->dropped));
     }
-    enum MHD_Result r = send_json(conn, ordo_err_status(e), p, "application/problem+json", NULL);
+    enum MHD_Result r =
+        send_json(conn, ordo_err_status(e), p, "application/problem+json", NULL, NULL);
     json_decref(p);
     return r;
 }
@@ -122,11 +131,11 @@ static enum MHD_Result send_result(struct MHD_Connection *conn, svc_result_t *r,
         r->body_text = NULL;
         return send_bytes(conn, r->http_status,
                           r->content_type ? r->content_type : "application/json", text, r->body_len,
-                          r->http_status == 201 ? location : NULL);
+                          r->http_status == 201 ? location : NULL, r->set_cookie);
     }
     json_t *body = r->body ? r->body : json_object();
     enum MHD_Result ret = send_json(conn, r->http_status, body, "application/json",
-                                    r->http_status == 201 ? location : NULL);
+                                    r->http_status == 201 ? location : NULL, r->set_cookie);
     if (!r->body)
         json_decref(body);
     return ret;
@@ -181,20 +190,50 @@ const char *http_query(const http_req_t *req, const char *name) {
     return v && *v ? v : NULL;
 }
 
-static bool token_ok(http_server_t *srv, struct MHD_Connection *conn, bool in_query) {
+/* Constant time over the admin token's length. */
+static bool is_admin_token(http_server_t *srv, const char *tok) {
+    size_t len = strlen(tok);
+    unsigned char diff = len != srv->admin_token_len;
+    for (size_t i = 0; i < srv->admin_token_len; i++)
+        diff |= (unsigned char)(srv->admin_token[i] ^ (i < len ? tok[i] : 0));
+    return diff == 0;
+}
+
+/* Who sent the request: a bearer token (the admin token or a user's API token; on streams
+ * also the access_token parameter) or, without one, a session cookie. A bearer token that
+ * is wrong is not rescued by a cookie. */
+static bool authenticate(http_server_t *srv, struct MHD_Connection *conn, bool in_query,
+                         principal_t *who) {
     const char *h =
         MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
     const char *tok = h && strncasecmp(h, "Bearer ", 7) == 0 ? h + 7 : NULL;
     if (!h && in_query)
         tok = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "access_token");
-    if (!tok)
+    if (h && !tok)
         return false;
-    size_t len = strlen(tok);
-    /* Constant time over the expected token's length. */
-    unsigned char diff = len != srv->admin_token_len;
-    for (size_t i = 0; i < srv->admin_token_len; i++)
-        diff |= (unsigned char)(srv->admin_token[i] ^ (i < len ? tok[i] : 0));
-    return diff == 0;
+    if (tok) {
+        if (is_admin_token(srv, tok)) {
+            memset(who, 0, sizeof *who);
+            who->via = AUTH_ADMIN_TOKEN;
+            who->role = ROLE_ADMIN;
+            snprintf(who->actor, sizeof who->actor, "admin");
+            return true;
+        }
+        return auth_user_token(srv->app, tok, who);
+    }
+    const char *cookie = MHD_lookup_connection_value(conn, MHD_COOKIE_KIND, SESSION_COOKIE);
+    return cookie && auth_session(srv->app, cookie, who);
+}
+
+/* A request signed in by cookie that changes something must prove it comes from ordo's
+ * own pages: the session's CSRF token in X-CSRF-Token (a cross-site form cannot read it
+ * nor set the header). Bearer tokens are never sent by a browser on its own. */
+static bool csrf_ok(struct MHD_Connection *conn, const char *method, const principal_t *who) {
+    if (who->via != AUTH_SESSION || strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0 ||
+        strcmp(method, "OPTIONS") == 0)
+        return true;
+    const char *sent = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-CSRF-Token");
+    return sent && secret_equal(sent, who->csrf);
 }
 
 /* ---- meta endpoints ---- */
@@ -203,21 +242,21 @@ static enum MHD_Result serve_meta(http_server_t *srv, struct MHD_Connection *con
                                   const char *path) {
     if (strcmp(path, "/healthz") == 0) {
         json_t *b = json_pack("{s:s}", "status", "ok");
-        enum MHD_Result r = send_json(conn, 200, b, "application/json", NULL);
+        enum MHD_Result r = send_json(conn, 200, b, "application/json", NULL, NULL);
         json_decref(b);
         return r;
     }
     if (strcmp(path, "/metrics") == 0) {
         size_t len = 0;
         char *text = metrics_render(srv->app, &len);
-        return send_bytes(conn, 200, "text/plain; version=0.0.4", text, len, NULL);
+        return send_bytes(conn, 200, "text/plain; version=0.0.4", text, len, NULL, NULL);
     }
     /* openapi.json */
     char *copy = malloc(srv->openapi_len);
     if (!copy)
         return MHD_NO;
     memcpy(copy, srv->openapi, srv->openapi_len);
-    return send_bytes(conn, 200, "application/json", copy, srv->openapi_len, NULL);
+    return send_bytes(conn, 200, "application/json", copy, srv->openapi_len, NULL, NULL);
 }
 
 /* ---- request flow ---- */
@@ -254,23 +293,46 @@ static enum MHD_Result dispatch(http_server_t *srv, req_ctx_t *ctx, struct MHD_C
     bool token_in_query = route && route->body == ROUTE_STREAM;
     if (public_page && (!route || route->body != ROUTE_PUBLIC))
         return send_problem(conn, ORDO_E_NOT_FOUND, "no such path", NULL);
-    if (!(route && (route->body == ROUTE_PLATFORM || route->body == ROUTE_PUBLIC)) &&
-        !token_ok(srv, conn, token_in_query))
+    bool open_route = route && (route->body == ROUTE_PLATFORM || route->body == ROUTE_PUBLIC ||
+                                route->body == ROUTE_SIGN_IN);
+    principal_t *who = &ctx->who;
+    if (!open_route && !authenticate(srv, conn, token_in_query, who))
         return send_problem(conn, ORDO_E_UNAUTHORIZED,
-                            "send Authorization: Bearer <token> with every /v1 request", NULL);
+                            "send Authorization: Bearer <token>, or sign in (POST /v1/session) "
+                            "and send the session cookie, with every /v1 request",
+                            NULL);
     if (!route)
         return send_problem(conn, path_known ? ORDO_E_METHOD_NOT_ALLOWED : ORDO_E_NOT_FOUND,
                             path_known ? "method not allowed here" : "no such path", NULL);
+    if (!open_route && !csrf_ok(conn, method, who))
+        return send_problem(conn, ORDO_E_FORBIDDEN,
+                            "a change made with the session cookie needs the session's CSRF "
+                            "token in X-CSRF-Token (from POST or GET /v1/session)",
+                            NULL);
+    if (!open_route && !route_allowed(route, who->role)) {
+        const route_permission_t *p = route_permission(route);
+        char detail[192];
+        if (p)
+            snprintf(detail, sizeof detail, "role %s may not %s", role_name(who->role), p->what);
+        else
+            snprintf(detail, sizeof detail, "role %s may not call %s %s", role_name(who->role),
+                     route->method, route->pattern);
+        return send_problem(conn, ORDO_E_FORBIDDEN, detail, NULL);
+    }
     if (ctx->too_large) {
         char detail[96];
         snprintf(detail, sizeof detail, "the body is over %d bytes", ORDO_BODY_MAX_BYTES);
         return send_problem(conn, ORDO_E_BODY_TOO_LARGE, detail, NULL);
     }
-    http_req_t req = {
-        .conn = conn, .app = srv->app, .method = method, .path = url, .actor = "admin"};
+    http_req_t req = {.conn = conn,
+                      .app = srv->app,
+                      .method = method,
+                      .path = url,
+                      .actor = open_route ? "system" : who->actor,
+                      .who = open_route ? NULL : who};
     for (int i = 0; i < 4; i++)
         req.params[i] = ctx->params[i];
-    if (route->body != ROUTE_JSON) {
+    if (route->body != ROUTE_JSON && route->body != ROUTE_SIGN_IN) {
         req.raw = ctx->body ? ctx->body : "";
         req.raw_len = ctx->body_len;
         if (ctx->body)

@@ -13,6 +13,7 @@
 #include "store/exception_pool_store.h"
 #include "store/merge_store.h"
 #include "store/tracking_store.h"
+#include "store/user_store.h"
 #include "store/logistics_case_store.h"
 #include "store/pick_store.h"
 
@@ -522,6 +523,8 @@ typedef struct store_vtable {
     /* The after-sales SLA sweep's overdue tickets and breaches
      * (store/after_sales_watch_store.h). */
     const after_sales_watch_vtable_t *after_sales_watch;
+    /* Users, their sessions and API tokens (store/user_store.h). */
+    const user_store_vtable_t *users;
 } store_vtable_t;
 
 struct store {

@@ -14,6 +14,7 @@ void svc_result_init(svc_result_t *r) {
     r->content_type = NULL;
     r->detail[0] = '\0';
     r->errors = NULL;
+    r->set_cookie = NULL;
 }
 
 field_errors_t *svc_errors(svc_result_t *r) {
@@ -41,6 +42,8 @@ void svc_result_clear(svc_result_t *r) {
     r->body_text = NULL;
     free(r->errors);
     r->errors = NULL;
+    free(r->set_cookie);
+    r->set_cookie = NULL;
 }
 
 ordo_err_t svc_fail(svc_result_t *r, ordo_err_t e, const char *fmt, ...) {

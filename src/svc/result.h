@@ -18,6 +18,7 @@ typedef struct {
     const char *content_type; /* of body_text when not JSON (static), else NULL */
     char detail[256];
     field_errors_t *errors; /* NULL until the first field problem: most results have none */
+    char *set_cookie;       /* owned; a Set-Cookie header to send (signing in and out) */
 } svc_result_t;
 
 /* The result's field-error list, created on first use; NULL only when out of memory. */

@@ -149,11 +149,23 @@ OPERATIONS = {
     ("/v1/refunds/{id}/retry", "post"): {"200", "401", "404", "409", "502"},
     ("/v1/orders/{order_no}/refunds", "get"): {"200", "401", "404"},
     ("/v1/settlement", "get"): {"200", "401", "422"},
+    # Users, roles and sessions.
+    ("/v1/session", "post"): {"200", "401", "422", "429"},
+    ("/v1/session", "get"): {"200", "401"},
+    ("/v1/session", "delete"): {"200", "400", "401", "403"},
+    ("/v1/users", "get"): {"200", "401", "403"},
+    ("/v1/users", "post"): {"201", "401", "403", "409", "422"},
+    ("/v1/users/{name}", "patch"): {"200", "401", "403", "404", "422"},
+    ("/v1/users/{name}/tokens", "post"): {"201", "401", "403", "404", "422"},
+    ("/v1/users/{name}/tokens", "get"): {"200", "401", "403", "404"},
+    ("/v1/users/{name}/tokens/{token_id}", "delete"): {"200", "401", "403", "404"},
 }
 # Answer in their caller's own format (the payment platform's, Kuaidi100's, a buyer's browser).
 PLATFORM_CALLBACKS = {"/v1/payments/{provider}/notify", "/v1/tracking/kuaidi100",
                       "/track/{order_no}"}
 PUBLIC = {"/healthz", "/metrics", "/openapi.json", "/v1/tracking/push"} | PLATFORM_CALLBACKS
+# Open operations on paths whose other operations need a credential: signing in.
+PUBLIC_OPERATIONS = {("/v1/session", "post")}
 HTTP_METHODS = {"get", "put", "post", "delete", "patch", "head", "options", "trace"}
 
 STATUSES = ["pending_payment", "pending_review", "approved", "picking", "packed",
@@ -306,12 +318,22 @@ class OpenApiDocumentTest(unittest.TestCase):
                       "bearer is required by default")
         for path, item in self.doc["paths"].items():
             for method in set(item) & HTTP_METHODS:
-                if path in PUBLIC:
+                if path in PUBLIC or (path, method) in PUBLIC_OPERATIONS:
                     self.assertEqual(item[method].get("security"), [],
                                      "%s is public" % path)
                 else:
                     self.assertNotEqual(item[method].get("security"), [],
                                         "%s %s needs the token" % (method, path))
+
+    def test_session_cookie_security(self):
+        """Users' browser sessions are the other way in, with the CSRF header described."""
+        schemes = self.doc["components"]["securitySchemes"]
+        cookie = [name for name, s in schemes.items()
+                  if s.get("type") == "apiKey" and s.get("in") == "cookie"]
+        self.assertEqual([schemes[c]["name"] for c in cookie], ["ordo_session"])
+        self.assertIn("X-CSRF-Token", schemes[cookie[0]]["description"])
+        self.assertIn({cookie[0]: []}, self.doc.get("security", []))
+        self.assertIn("Forbidden", self.doc["components"]["responses"])
 
     def test_schemas_describe_their_members(self):
         schemas = self.doc["components"]["schemas"]

@@ -404,6 +404,20 @@ const char *const sqlite_migrations[] = {
     "CREATE TABLE after_sales_overdue (after_sales_id INTEGER NOT NULL, status TEXT NOT NULL,"
     "  deadline INTEGER NOT NULL, exception_id INTEGER NOT NULL, at INTEGER NOT NULL,"
     "  PRIMARY KEY (after_sales_id, status)) WITHOUT ROWID;",
+    /* 21: users with a role, their sign-in sessions and API tokens. Only hashes of secrets:
+     * a password's argon2id string, a session id's and a token's SHA-256. */
+    "CREATE TABLE users (name TEXT PRIMARY KEY, role TEXT NOT NULL,"
+    "  password_hash TEXT NOT NULL, disabled INTEGER NOT NULL DEFAULT 0,"
+    "  created_at INTEGER NOT NULL, created_by TEXT NOT NULL, updated_at INTEGER NOT NULL)"
+    "  WITHOUT ROWID;"
+    "CREATE TABLE user_sessions (id_hash BLOB PRIMARY KEY, user TEXT NOT NULL,"
+    "  csrf TEXT NOT NULL, created_at INTEGER NOT NULL, last_seen INTEGER NOT NULL)"
+    "  WITHOUT ROWID;"
+    "CREATE INDEX user_sessions_user ON user_sessions(user);"
+    "CREATE TABLE api_tokens (id INTEGER PRIMARY KEY, user TEXT NOT NULL, label TEXT NOT NULL,"
+    "  hash BLOB NOT NULL UNIQUE, created_at INTEGER NOT NULL, created_by TEXT NOT NULL,"
+    "  last_used INTEGER);"
+    "CREATE INDEX api_tokens_user ON api_tokens(user, id);",
 };
 
 const int sqlite_migrations_count = sizeof sqlite_migrations / sizeof sqlite_migrations[0];

@@ -50,7 +50,7 @@ enum {
     "r.provider_ref, r.error, r.attempts, r.created_at, r.updated_at, r.succeeded_at, r.actor "    \
     "FROM refunds r JOIN orders o ON o.id = r.order_id"
 
-_Static_assert(SQ_SLOTS_AFTER_SALES + A__COUNT <= SQ_EXTRA_STMTS,
+_Static_assert(SQ_SLOTS_AFTER_SALES + A__COUNT <= SQ_SLOTS_AFTER_SALES_WATCH,
                "after-sales statements overflow their slots");
 
 static const char *const sql_text[A__COUNT] = {

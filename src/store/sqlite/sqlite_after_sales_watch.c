@@ -57,7 +57,7 @@ static int overdue_add(store_t *s, int64_t id, const char *status, int64_t deadl
     return sq_exec(s, st, false);
 }
 
-_Static_assert(SQ_SLOTS_AFTER_SALES_WATCH + W__COUNT <= SQ_EXTRA_STMTS,
+_Static_assert(SQ_SLOTS_AFTER_SALES_WATCH + W__COUNT <= SQ_SLOTS_USERS,
                "after-sales watch statement slots");
 
 const after_sales_watch_vtable_t sqlite_after_sales_watch_vtable = {
