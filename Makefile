@@ -1,5 +1,5 @@
 # ordo build. `make` builds build/ordo; `make test` runs every test (unit, API, crash,
-# concurrency) in a normal build and again under AddressSanitizer + UBSan; `make bench`
+# concurrency, the console in a browser) in a normal build and again under AddressSanitizer + UBSan; `make bench`
 # measures. SANITIZE=1 selects the sanitizer build in build-asan/.
 
 CC ?= cc
@@ -31,8 +31,21 @@ LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all test unit api bench format format-check clean run fuzz
-all: $(BUILD)/ordo
+.PHONY: all test unit api browser console bench format format-check clean run fuzz
+all: $(BUILD)/ordo console
+
+# The operator console (console/src, Preact + uPlot bundled by esbuild) is built into
+# build/console whichever build this is: ordo serves it from there at /console. npm ci
+# installs exactly what package-lock.json pins.
+CONSOLE_SRCS := $(shell find console -type f 2>/dev/null)
+console: build/console/index.html
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+build/console/index.html: $(CONSOLE_SRCS) node_modules/.package-lock.json
+	node console/build.mjs
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -55,11 +68,16 @@ unit: $(UNIT_BINS)
 api: $(BUILD)/ordo
 	@ORDO_BIN=$(abspath $(BUILD)/ordo) python3 tests/api/run.py
 
+# The console in Debian's Chromium (playwright-core), against a real server; screenshots
+# of every screen land in build/screenshots.
+browser: all
+	@ORDO_BIN=$(abspath $(BUILD)/ordo) node --test --test-concurrency=1 tests/browser/
+
 # The whole suite, then the whole suite again under ASan + UBSan; formatting first, where
 # clang-format is installed.
 test:
 	@if command -v clang-format >/dev/null; then $(MAKE) --no-print-directory format-check; fi
-	@$(MAKE) --no-print-directory all unit api
+	@$(MAKE) --no-print-directory all unit api browser
 	@$(MAKE) --no-print-directory SANITIZE=1 all unit api
 	@echo "all test suites passed (normal and sanitizer builds)"
 

@@ -4,8 +4,11 @@
 set -euo pipefail
 packages=(build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev
           libssl-dev libcmocka-dev libmimalloc-dev libcurl4-openssl-dev python3 sqlite3 curl
-          openssl libhpdf-dev poppler-utils poppler-data qpdf libsodium-dev)
+          openssl libhpdf-dev poppler-utils poppler-data qpdf libsodium-dev
+          chromium fonts-noto-cjk)
 [ "${1:-}" = "--bench" ] && packages+=(wrk)
+# Node.js and npm build the console; a machine that has them (from any source) keeps them.
+command -v npm >/dev/null || packages+=(nodejs npm)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

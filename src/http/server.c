@@ -16,6 +16,7 @@
 #include "core/limits.h"
 #include "http/event_stream.h"
 #include "http/http.h"
+#include "http/console_files.h"
 #include "http/metrics.h"
 #include "http/permissions.h"
 #include "svc/event_hub.h"
@@ -38,9 +39,10 @@ struct http_server {
     size_t admin_token_len;
     char *openapi;
     size_t openapi_len;
-    atomic_int active;     /* requests begun (headers read) and not yet completed */
-    atomic_int processing; /* requests handed to the writer and not yet answered */
-    atomic_bool stopping;  /* set first on stop: no new request may suspend after it */
+    console_files_t *console; /* NULL when the console was not built */
+    atomic_int active;        /* requests begun (headers read) and not yet completed */
+    atomic_int processing;    /* requests handed to the writer and not yet answered */
+    atomic_bool stopping;     /* set first on stop: no new request may suspend after it */
     pthread_mutex_t mu;
     pthread_cond_t idle;
 };
@@ -259,6 +261,62 @@ static enum MHD_Result serve_meta(http_server_t *srv, struct MHD_Connection *con
     return send_bytes(conn, 200, "application/json", copy, srv->openapi_len, NULL, NULL);
 }
 
+/* ---- the console's files ---- */
+
+static bool is_console_path(const char *url) {
+    return strcmp(url, "/") == 0 || strcmp(url, "/console") == 0 ||
+           strncmp(url, "/console/", 9) == 0;
+}
+
+/* The page may run only its own script and talk only to this server: a value an order
+ * carries (a remark, an address) that slipped into markup could not load or send anything. */
+#define CONSOLE_CSP                                                                                \
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "        \
+    "connect-src 'self'; font-src 'self'; frame-ancestors 'none'; base-uri 'none'; "               \
+    "form-action 'self'"
+
+static enum MHD_Result serve_console(http_server_t *srv, struct MHD_Connection *conn,
+                                     const char *method, const char *url) {
+    if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
+        return send_problem(conn, ORDO_E_METHOD_NOT_ALLOWED, "the console's files are read-only",
+                            NULL);
+    if (strcmp(url, "/") == 0) {
+        struct MHD_Response *resp = MHD_create_response_from_buffer(0, "", MHD_RESPMEM_PERSISTENT);
+        if (!resp)
+            return MHD_NO;
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_LOCATION, "/console/");
+        enum MHD_Result r = MHD_queue_response(conn, 302, resp);
+        MHD_destroy_response(resp);
+        return r;
+    }
+    if (!srv->console)
+        return send_problem(conn, ORDO_E_NOT_FOUND,
+                            "the console is not built: run `make` (it builds build/console), or "
+                            "point ORDO_CONSOLE_DIR at a built console",
+                            NULL);
+    const console_file_t *f = console_files_find(srv->console, url);
+    if (!f)
+        return send_problem(conn, ORDO_E_NOT_FOUND, "no such console file", NULL);
+    const char *inm =
+        MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH);
+    bool fresh = inm && strcmp(inm, f->etag) == 0;
+    struct MHD_Response *resp = MHD_create_response_from_buffer(fresh ? 0 : f->len, (void *)f->body,
+                                                                MHD_RESPMEM_PERSISTENT);
+    if (!resp)
+        return MHD_NO;
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, f->content_type);
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, f->etag);
+    /* Revalidated on every load: a new build shows at once, an unchanged one costs a 304. */
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
+    MHD_add_response_header(resp, "Content-Security-Policy", CONSOLE_CSP);
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+    enum MHD_Result r = MHD_queue_response(conn, fresh ? 304 : 200, resp);
+    MHD_destroy_response(resp);
+    metrics_http_status(fresh ? 304 : 200);
+    return r;
+}
+
 /* ---- request flow ---- */
 
 static void op_notify(void *arg) {
@@ -280,6 +338,8 @@ static enum MHD_Result dispatch(http_server_t *srv, req_ctx_t *ctx, struct MHD_C
      * once, so nothing new is suspended behind the drain and balancers see /healthz fail. */
     if (atomic_load(&srv->stopping))
         return send_problem(conn, ORDO_E_SHUTTING_DOWN, "the server is stopping; retry", NULL);
+    if (is_console_path(url))
+        return serve_console(srv, conn, method, url);
     bool public_page = strncmp(url, "/track/", 7) == 0;
     if (strncmp(url, "/v1/", 4) != 0 && strcmp(url, "/v1") != 0 && !public_page) {
         if (strcmp(method, "GET") == 0 &&
@@ -542,6 +602,10 @@ http_server_t *http_start(app_t *app, const http_config_t *cfg, char *err, size_
         srv->openapi = strdup("{}");
         srv->openapi_len = 2;
     }
+    if (console_files_dir(path, sizeof path) == 0)
+        srv->console = console_files_load(path);
+    if (!srv->console)
+        log_warn("the console is not built (no build/console/index.html): /console answers 404");
     metrics_init();
     event_hub_config_t streams;
     event_hub_config_default(&streams);
@@ -566,6 +630,7 @@ http_server_t *http_start(app_t *app, const http_config_t *cfg, char *err, size_
         app->event_hub = NULL;
         free(srv->admin_token);
         free(srv->openapi);
+        console_files_free(srv->console);
         free(srv);
         return NULL;
     }
@@ -624,5 +689,6 @@ void http_stop(http_server_t *srv, int timeout_ms) {
     pthread_cond_destroy(&srv->idle);
     free(srv->admin_token);
     free(srv->openapi);
+    console_files_free(srv->console);
     free(srv);
 }

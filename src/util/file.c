@@ -50,11 +50,12 @@ static int try_path(const char *dir, const char *relative, char *out, size_t out
     return access(out, R_OK) == 0 ? 0 : -1;
 }
 
-int data_path(const char *relative, char *out, size_t out_len) {
-    const char *env = getenv("ORDO_DATA_DIR");
+int project_path(const char *env_name, const char *folder, const char *relative, char *out,
+                 size_t out_len) {
+    const char *env = getenv(env_name);
     if (env && *env && try_path(env, relative, out, out_len) == 0)
         return 0;
-    if (try_path("data", relative, out, out_len) == 0)
+    if (try_path(folder, relative, out, out_len) == 0)
         return 0;
     char exe[4096];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
@@ -68,9 +69,13 @@ int data_path(const char *relative, char *out, size_t out_len) {
             *slash = '\0';
         }
         char dir[4200];
-        snprintf(dir, sizeof dir, "%s/data", exe);
+        snprintf(dir, sizeof dir, "%s/%s", exe, folder);
         if (try_path(dir, relative, out, out_len) == 0)
             return 0;
     }
     return -1;
+}
+
+int data_path(const char *relative, char *out, size_t out_len) {
+    return project_path("ORDO_DATA_DIR", "data", relative, out, out_len);
 }
