@@ -21,7 +21,8 @@ static const char serve_usage[] =
     "usage: ordo serve [--listen HOST:PORT] [--db PATH] [--threads N] [--no-demo]\n"
     "\n"
     "Runs the HTTP API. Defaults: --listen 127.0.0.1:8080 ($ORDO_LISTEN), --db var/ordo.db\n"
-    "($ORDO_DB). A new database gets the demo catalog unless --no-demo (or ORDO_DEMO=0).\n"
+    "($ORDO_DB). A new database gets the demo catalog and one demo user per role (passwords\n"
+    "in demo-users.txt beside the database) unless --no-demo (or ORDO_DEMO=0).\n"
     "The bearer token for /v1 is $ORDO_ADMIN_TOKEN; when unset one is generated and written\n"
     "to admin.token beside the database (mode 0600).\n"
     "Other settings: ORDO_PAYMENT_HOLD_S (unpaid stock hold, default 3600),\n"
@@ -29,6 +30,15 @@ static const char serve_usage[] =
     "ORDO_PAY_URL (the retry link in payment failure messages, e.g.\n"
     "https://shop.example/pay/{{order_no}}).\n"
     "SIGTERM or SIGINT: stop accepting, answer what is in flight, exit 0.\n";
+
+/* A file in the database's folder. */
+static void beside_db(const char *db_path, const char *name, char *out, size_t out_len) {
+    const char *slash = strrchr(db_path, '/');
+    if (slash)
+        snprintf(out, out_len, "%.*s/%s", (int)(slash - db_path), db_path, name);
+    else
+        snprintf(out, out_len, "%s", name);
+}
 
 /* The token file beside the database: written once, reused on later starts. */
 static int admin_token(const char *db_path, char *out, size_t out_len) {
@@ -38,11 +48,7 @@ static int admin_token(const char *db_path, char *out, size_t out_len) {
         return 0;
     }
     char path[4096];
-    const char *slash = strrchr(db_path, '/');
-    if (slash)
-        snprintf(path, sizeof path, "%.*s/admin.token", (int)(slash - db_path), db_path);
-    else
-        snprintf(path, sizeof path, "admin.token");
+    beside_db(db_path, "admin.token", path, sizeof path);
     FILE *f = fopen(path, "r");
     if (f) {
         bool ok = fgets(out, (int)out_len, f) != NULL;
@@ -112,9 +118,14 @@ int cmd_serve(int argc, char **argv) {
         fprintf(stderr, "ordo serve: %s\n", err);
         return 1;
     }
-    if (is_new && demo && demo_load(app) != 0) {
-        app_close(app);
-        return 1;
+    if (is_new && demo) {
+        char users_path[4096];
+        beside_db(db, "demo-users.txt", users_path, sizeof users_path);
+        if (demo_load(app) != 0 || demo_orders_load(app) != 0 ||
+            demo_users_load(app, users_path) != 0) {
+            app_close(app);
+            return 1;
+        }
     }
     char token[128];
     if (admin_token(db, token, sizeof token) != 0) {

@@ -13,6 +13,13 @@ int demo_load(app_t *app);
 typedef svc_op_t *(*put_fn)(app_t *, const char *, json_t *, const char *, svc_result_t *);
 int demo_put(app_t *app, put_fn fn, const char *key, const char *json);
 
+/* A morning's orders from every channel, placed through intake like any other. */
+int demo_orders_load(app_t *app);
+
+/* One demo user per role (demo-admin, demo-reviewer, …), each with a random password,
+ * listed in the file at path (mode 0600) so that someone can sign in to the console. */
+int demo_users_load(app_t *app, const char *path);
+
 /* The demo carriers (SF, ZTO, YTO, JD, EMS) and a pool of tracking numbers each. */
 int demo_carriers_load(app_t *app);
 

@@ -103,3 +103,34 @@ class ConsoleFilesTest(ServerTestCase):
         finally:
             srv.close()
             shutil.rmtree(empty, ignore_errors=True)
+
+
+class DemoUsersTest(ServerTestCase):
+    """A new demo database comes with one user per role, whose random passwords are in
+    demo-users.txt beside the database, readable by its owner only."""
+
+    DEMO = True
+
+    def test_each_demo_user_signs_in_with_the_password_from_the_file(self):
+        path = os.path.join(self.srv.dir, "demo-users.txt")
+        self.assertEqual(os.stat(path).st_mode & 0o777, 0o600)
+        rows = [line.split() for line in open(path) if not line.startswith("#")]
+        self.assertEqual(sorted(r[1] for r in rows),
+                         ["admin", "customer_service", "finance", "reviewer", "warehouse"])
+        passwords = set()
+        for name, role, password in rows:
+            status, _, body = self.srv.request("POST", "/v1/session",
+                                               {"name": name, "password": password},
+                                               token=None)
+            self.assertEqual(status, 200, body)
+            self.assertEqual((body["user"], body["role"]), (name, role))
+            passwords.add(password)
+        self.assertEqual(len(passwords), 5, "every user has a password of its own")
+
+    def test_a_restart_keeps_the_users_and_does_not_rewrite_the_file(self):
+        path = os.path.join(self.srv.dir, "demo-users.txt")
+        before = open(path).read()
+        self.srv.restart()
+        self.assertEqual(open(path).read(), before)
+        users = self.srv.ok("GET", "/v1/users")["items"]
+        self.assertEqual(len([u for u in users if u["name"].startswith("demo-")]), 5)

@@ -109,12 +109,17 @@ class DemoTest(unittest.TestCase):
         self.assertGreaterEqual(len(whs), 1)
         self.assertEqual(len({w["province"] for w in whs}), len(whs),
                          "demo warehouses are in different provinces")
+        # The demo's orders came through intake: they hold stock like any other.
+        demo_orders = srv.order_count()
+        self.assertGreater(demo_orders, 0)
+        self.assertGreater(st["reserved"], 0)
         o = srv.post_order(make_order([("MOONCAKE-6", 2, sku["price"])]))
         self.assertEqual(reserved_of(o), 2)
         # A restart on the same database does not load the demo again.
         srv.restart()
         st2 = srv.stock("MOONCAKE-6")
-        self.assertEqual((st2["on_hand"], st2["reserved"]), (st["on_hand"], 2))
+        self.assertEqual((st2["on_hand"], st2["reserved"]), (st["on_hand"], st["reserved"] + 2))
+        self.assertEqual(srv.order_count(), demo_orders + 1)
         self.assertEqual(srv.get_order(o["order_no"])["status"], "pending_review")
 
     def test_no_demo_is_empty(self):
