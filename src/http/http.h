@@ -44,6 +44,10 @@ typedef struct {
 /* Returns a request header's value, or NULL. */
 const char *http_header(const http_req_t *req, const char *name);
 
+/* The caller's IP address as text in buf (the socket's peer: a proxy in front is the
+ * caller), or NULL when unknown. */
+const char *http_client_address(const http_req_t *req, char *buf, size_t cap);
+
 /* Returns a query-string value, or NULL. */
 const char *http_query(const http_req_t *req, const char *name);
 

@@ -735,7 +735,9 @@ static svc_op_t *get_order_tracking(http_req_t *q, svc_result_t *r) {
 static svc_op_t *get_track_page(http_req_t *q, svc_result_t *r) {
     const char *accept = http_header(q, "Accept");
     bool json = accept && strstr(accept, "application/json") && !strstr(accept, "text/html");
-    track_page(q->app, q->params[0], http_query(q, "phone_last4"), json, r);
+    char client[64];
+    track_page(q->app, q->params[0], http_query(q, "phone_last4"),
+               http_client_address(q, client, sizeof client), json, r);
     return NULL;
 }
 

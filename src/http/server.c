@@ -2,8 +2,10 @@
  * runs on the last call. A write is handed to the writer and the connection suspended, so
  * no thread waits for the fsync; the writer resumes it once the group is durable, and the
  * response is queued on that later call (which keeps the connection alive). */
+#include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netdb.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -67,9 +69,10 @@ typedef struct {
 
 /* ---- responses ---- */
 
+/* retry_after_s > 0: when to come back (Retry-After, in seconds). */
 static enum MHD_Result send_bytes(struct MHD_Connection *conn, int status, const char *type,
                                   char *data, size_t len, const char *location,
-                                  const char *set_cookie) {
+                                  const char *set_cookie, int retry_after_s) {
     struct MHD_Response *resp = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
     if (!resp) {
         free(data);
@@ -86,6 +89,11 @@ static enum MHD_Result send_bytes(struct MHD_Connection *conn, int status, const
     }
     if (status == 503)
         MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
+    if (retry_after_s > 0) {
+        char seconds[16];
+        snprintf(seconds, sizeof seconds, "%d", retry_after_s);
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, seconds);
+    }
     enum MHD_Result ret = MHD_queue_response(conn, (unsigned)status, resp);
     MHD_destroy_response(resp);
     metrics_http_status(status);
@@ -93,16 +101,18 @@ static enum MHD_Result send_bytes(struct MHD_Connection *conn, int status, const
 }
 
 static enum MHD_Result send_json(struct MHD_Connection *conn, int status, json_t *body,
-                                 const char *type, const char *location, const char *set_cookie) {
+                                 const char *type, const char *location, const char *set_cookie,
+                                 int retry_after_s) {
     char *text = json_dumps(body, JSON_COMPACT);
     if (!text)
         return MHD_NO;
     size_t len = strlen(text);
-    return send_bytes(conn, status, type, text, len, location, set_cookie);
+    return send_bytes(conn, status, type, text, len, location, set_cookie, retry_after_s);
 }
 
-static enum MHD_Result send_problem(struct MHD_Connection *conn, ordo_err_t e, const char *detail,
-                                    const field_errors_t *errs) {
+static enum MHD_Result send_problem_after(struct MHD_Connection *conn, ordo_err_t e,
+                                          const char *detail, const field_errors_t *errs,
+                                          int retry_after_s) {
     char type[96];
     snprintf(type, sizeof type, "/problems/%s", ordo_err_code(e));
     json_t *p = json_pack("{s:s, s:s, s:i, s:s, s:s}", "type", type, "title", ordo_err_title(e),
@@ -118,26 +128,32 @@ static enum MHD_Result send_problem(struct MHD_Connection *conn, ordo_err_t e, c
         if (errs && errs->dropped)
             json_object_set_new(p, "errors_not_shown", json_integer(errs->dropped));
     }
-    enum MHD_Result r =
-        send_json(conn, ordo_err_status(e), p, "application/problem+json", NULL, NULL);
+    enum MHD_Result r = send_json(conn, ordo_err_status(e), p, "application/problem+json", NULL,
+                                  NULL, retry_after_s);
     json_decref(p);
     return r;
+}
+
+static enum MHD_Result send_problem(struct MHD_Connection *conn, ordo_err_t e, const char *detail,
+                                    const field_errors_t *errs) {
+    return send_problem_after(conn, e, detail, errs, 0);
 }
 
 static enum MHD_Result send_result(struct MHD_Connection *conn, svc_result_t *r,
                                    const char *location) {
     if (r->err != ORDO_E_OK)
-        return send_problem(conn, r->err, r->detail, r->errors);
+        return send_problem_after(conn, r->err, r->detail, r->errors, r->retry_after_s);
     if (r->body_text) {
         char *text = r->body_text; /* the response takes it */
         r->body_text = NULL;
         return send_bytes(conn, r->http_status,
                           r->content_type ? r->content_type : "application/json", text, r->body_len,
-                          r->http_status == 201 ? location : NULL, r->set_cookie);
+                          r->http_status == 201 ? location : NULL, r->set_cookie, r->retry_after_s);
     }
     json_t *body = r->body ? r->body : json_object();
-    enum MHD_Result ret = send_json(conn, r->http_status, body, "application/json",
-                                    r->http_status == 201 ? location : NULL, r->set_cookie);
+    enum MHD_Result ret =
+        send_json(conn, r->http_status, body, "application/json",
+                  r->http_status == 201 ? location : NULL, r->set_cookie, r->retry_after_s);
     if (!r->body)
         json_decref(body);
     return ret;
@@ -192,6 +208,20 @@ const char *http_query(const http_req_t *req, const char *name) {
     return v && *v ? v : NULL;
 }
 
+const char *http_client_address(const http_req_t *req, char *buf, size_t cap) {
+    const union MHD_ConnectionInfo *info = MHD_get_connection_info(
+        (struct MHD_Connection *)req->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    const struct sockaddr *sa = info ? info->client_addr : NULL;
+    const void *addr =
+        !sa                         ? NULL
+        : sa->sa_family == AF_INET  ? (const void *)&((const struct sockaddr_in *)sa)->sin_addr
+        : sa->sa_family == AF_INET6 ? (const void *)&((const struct sockaddr_in6 *)sa)->sin6_addr
+                                    : NULL;
+    if (!addr || !inet_ntop(sa->sa_family, addr, buf, (socklen_t)cap))
+        return NULL;
+    return buf;
+}
+
 /* Constant time over the admin token's length. */
 static bool is_admin_token(http_server_t *srv, const char *tok) {
     size_t len = strlen(tok);
@@ -244,21 +274,21 @@ static enum MHD_Result serve_meta(http_server_t *srv, struct MHD_Connection *con
                                   const char *path) {
     if (strcmp(path, "/healthz") == 0) {
         json_t *b = json_pack("{s:s}", "status", "ok");
-        enum MHD_Result r = send_json(conn, 200, b, "application/json", NULL, NULL);
+        enum MHD_Result r = send_json(conn, 200, b, "application/json", NULL, NULL, 0);
         json_decref(b);
         return r;
     }
     if (strcmp(path, "/metrics") == 0) {
         size_t len = 0;
         char *text = metrics_render(srv->app, &len);
-        return send_bytes(conn, 200, "text/plain; version=0.0.4", text, len, NULL, NULL);
+        return send_bytes(conn, 200, "text/plain; version=0.0.4", text, len, NULL, NULL, 0);
     }
     /* openapi.json */
     char *copy = malloc(srv->openapi_len);
     if (!copy)
         return MHD_NO;
     memcpy(copy, srv->openapi, srv->openapi_len);
-    return send_bytes(conn, 200, "application/json", copy, srv->openapi_len, NULL, NULL);
+    return send_bytes(conn, 200, "application/json", copy, srv->openapi_len, NULL, NULL, 0);
 }
 
 /* ---- the console's files ---- */

@@ -51,7 +51,9 @@ typedef struct tracking_vtable {
     int (*parcel_get)(store_t *s, int64_t parcel_id, json_t **out);
     int (*parcels_by_number)(store_t *s, const char *tracking_no, json_t **out);
     int (*parcels_of_order)(store_t *s, int64_t order_id, json_t **out);
-    /* STORE_CONFLICT (nothing written) when the parcel already has that (time, text). */
+    /* STORE_CONFLICT (nothing written) when the parcel already has that (time, text) with
+     * that milestone; a repeat with another milestone replaces the event's milestone (and
+     * source, received time) and is STORE_OK like a new event. */
     int (*event_add)(store_t *s, const tracking_event_rec_t *e);
     /* Newest first: [{at, context, milestone, source, area}]. */
     int (*events)(store_t *s, int64_t parcel_id, json_t **out);

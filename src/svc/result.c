@@ -15,6 +15,7 @@ void svc_result_init(svc_result_t *r) {
     r->detail[0] = '\0';
     r->errors = NULL;
     r->set_cookie = NULL;
+    r->retry_after_s = 0;
 }
 
 field_errors_t *svc_errors(svc_result_t *r) {

@@ -19,6 +19,7 @@ typedef struct {
     char detail[256];
     field_errors_t *errors; /* NULL until the first field problem: most results have none */
     char *set_cookie;       /* owned; a Set-Cookie header to send (signing in and out) */
+    int retry_after_s;      /* > 0: a Retry-After header to send (a 429 or 503) */
 } svc_result_t;
 
 /* The result's field-error list, created on first use; NULL only when out of memory. */

@@ -158,6 +158,7 @@ svc_op_t *session_sign_in_op(app_t *app, json_t *body, svc_result_t *r) {
     if (signin_locked(name, now, &retry_after)) {
         svc_fail(r, ORDO_E_TOO_MANY_REQUESTS,
                  "too many failed sign-ins for this name; try again in %d s", retry_after);
+        r->retry_after_s = retry_after;
         return NULL;
     }
     store_t *s = app_reader(app);

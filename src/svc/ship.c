@@ -163,7 +163,7 @@ static int shipment_parcels(json_t *parcels, int64_t mid, int64_t *ids, int max)
 /* A merged shipment leaves as one box: one carrier chosen for the box (the first member's
  * parcel carries its weight and sides), one tracking number drawn once and written on every
  * member's parcel (the freight on the first), one label. Each member's stock leaves, its
- * status moves and its buyer is told as when it ships alone. */
+ * status moves, its parcel is tracked and its buyer is told as when it ships alone. */
 static ordo_err_t ship_shipment(store_t *s, ship_op_t *sh, const order_rec_t *asked, int64_t mid,
                                 const merge_member_t *m, int n_members) {
     svc_op_t *op = &sh->op;
@@ -239,11 +239,17 @@ static ordo_err_t ship_shipment(store_t *s, ship_op_t *sh, const order_rec_t *as
                      number, c->code);
         goto out;
     }
+    /* Each member's parcel is tracked under the box's number: a push or a poll for it moves
+     * every order in the box. */
     for (int i = 0; i < n_members && rc == STORE_OK; i++)
-        for (int j = 0; j < n_ids[i] && rc == STORE_OK; j++)
+        for (int j = 0; j < n_ids[i] && rc == STORE_OK; j++) {
             rc = s->vt->parcel_ship(
                 s, ids[i][j], c->code, number, ship_zone_name(planned[0].choice.zone),
                 ids[i][j] == lead_id ? planned[0].choice.price_fen : 0, op->now_ms);
+            if (rc == STORE_OK)
+                rc = tracking_parcel_shipped(s, ids[i][j], recs[i].id, c->code, number,
+                                             planned[0].choice.promised_days, op->now_ms);
+        }
     char together[400] = "";
     for (int i = 0; i < n_members; i++)
         list_add(together, sizeof together, " ", recs[i].order_no);

@@ -7,7 +7,17 @@
 #include <string.h>
 
 #include "svc/tracking.h"
+#include "util/throttle.h"
 #include "util/timefmt.h"
+
+/* Four digits are 10,000 guesses: wrong ones are counted per order number (existing or not,
+ * so the lock says nothing about which exist) and per client address; too many within the
+ * window lock the page for the window. */
+static throttle_entry_t order_entries[4096], client_entries[1024];
+static throttle_t by_order = THROTTLE_INIT(order_entries, "ORDO_TRACK_MAX_FAILURES", 5,
+                                           "ORDO_TRACK_LOCK_S", 900, "ORDO_TRACK_LOCK_S", 900);
+static throttle_t by_client = THROTTLE_INIT(client_entries, "ORDO_TRACK_CLIENT_MAX_FAILURES", 20,
+                                            "ORDO_TRACK_LOCK_S", 900, "ORDO_TRACK_LOCK_S", 900);
 
 static const char *const MILESTONE_WORDS[][2] = {
     {"shipped", "已发货"},          {"collected", "已揽收"}, {"in_transit", "运输中"},
@@ -67,21 +77,32 @@ static void answer_text(svc_result_t *r, int status, const char *type, char *tex
     r->content_type = type;
 }
 
-static void not_found(svc_result_t *r, bool json) {
+/* A page with one sentence and no order in it (a miss, a lock). */
+static void short_answer(svc_result_t *r, bool json, int status, const char *sentence) {
     if (json) {
-        svc_ok(r, 404, json_pack("{s:s}", "error", "未找到该订单，请核对订单号与手机号后四位"));
+        svc_ok(r, status, json_pack("{s:s}", "error", sentence));
         return;
     }
-    static const char page[] =
-        "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-        "<title>订单查询</title></head><body><h1>订单查询</h1>"
-        "<p>未找到该订单，请核对订单号与手机号后四位。</p></body></html>\n";
-    char *text = strdup(page);
-    if (text)
-        answer_text(r, 404, "text/html; charset=utf-8", text, strlen(text));
-    else
+    char *text = NULL;
+    if (asprintf(&text,
+                 "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
+                 "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+                 "<title>订单查询</title></head><body><h1>订单查询</h1>"
+                 "<p>%s。</p></body></html>\n",
+                 sentence) < 0) {
         svc_fail(r, ORDO_E_OVERLOADED, "out of memory");
+        return;
+    }
+    answer_text(r, status, "text/html; charset=utf-8", text, strlen(text));
+}
+
+static void not_found(svc_result_t *r, bool json) {
+    short_answer(r, json, 404, "未找到该订单，请核对订单号与手机号后四位");
+}
+
+static void too_many(svc_result_t *r, bool json, int retry_after_s) {
+    short_answer(r, json, 429, "查询次数过多，请稍后再试");
+    r->retry_after_s = retry_after_s;
 }
 
 static void render_html(svc_result_t *r, json_t *view) {
@@ -155,8 +176,25 @@ static const char *status_text(order_status_t s) {
     }
 }
 
-void track_page(app_t *app, const char *order_no, const char *phone_last4, bool json,
-                svc_result_t *r) {
+static bool four_digits(const char *text) {
+    if (!text || strlen(text) != 4)
+        return false;
+    for (int i = 0; i < 4; i++)
+        if (text[i] < '0' || text[i] > '9')
+            return false;
+    return true;
+}
+
+void track_page(app_t *app, const char *order_no, const char *phone_last4, const char *client,
+                bool json, svc_result_t *r) {
+    int64_t now = time_now_ms();
+    int order_wait = 0, client_wait = 0;
+    bool order_locked = throttle_locked(&by_order, order_no, now, &order_wait);
+    bool client_locked = client && throttle_locked(&by_client, client, now, &client_wait);
+    if (order_locked || client_locked) {
+        too_many(r, json, order_wait > client_wait ? order_wait : client_wait);
+        return;
+    }
     store_t *s = app_reader(app);
     order_rec_t rec = {0};
     if (!s) {
@@ -176,10 +214,19 @@ void track_page(app_t *app, const char *order_no, const char *phone_last4, bool 
         return;
     }
     if (!match) {
+        /* Only a guess counts: no digits or not four of them can never match. */
+        if (four_digits(phone_last4)) {
+            throttle_failed(&by_order, order_no, now);
+            if (client)
+                throttle_failed(&by_client, client, now);
+        }
         order_rec_clear(&rec);
         not_found(r, json);
         return;
     }
+    /* The buyer got in: their order's count starts again, not their address's (one right
+     * answer must not buy an address more guesses at other orders). */
+    throttle_clear(&by_order, order_no);
     /* What the staff API shows, less everything but status and tracking. */
     svc_result_t full;
     svc_result_init(&full);

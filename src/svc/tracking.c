@@ -5,7 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include "core/kuaidi100_company.h"
 #include "core/payment_verify.h"
 #include "svc/after_sales_return.h"
 #include "svc/fields.h"
@@ -415,6 +417,7 @@ svc_op_t *tracking_carrier_put_op(app_t *app, const char *code, json_t *body, co
     field_errors_t *e = svc_errors(immediate);
     const char *url = field_string(body, "api_url", false, 500, e);
     const char *key = field_string(body, "api_key", false, 200, e);
+    const char *k100 = field_string(body, "kuaidi100_code", false, 40, e);
     int64_t poll = field_int(body, "poll_interval_minutes", false, 5, 7 * 24 * 60,
                              TRACKING_POLL_MINUTES_DEFAULT, e);
     int64_t stale =
@@ -433,6 +436,8 @@ svc_op_t *tracking_carrier_put_op(app_t *app, const char *code, json_t *body, co
         json_object_set_new(config, "api_url", json_string(url));
     if (key)
         json_object_set_new(config, "api_key", json_string(key));
+    if (k100 && *k100)
+        json_object_set_new(config, "kuaidi100_code", json_string(k100));
     svc_op_t *op = settings_op(app, 1, code, config, actor, immediate);
     json_decref(config);
     return op;
@@ -462,35 +467,65 @@ static void k100_answer(svc_result_t *r, int status, bool ok, const char *code,
            json_pack("{s:b, s:s, s:s}", "result", ok, "returnCode", code, "message", message));
 }
 
-/* The tracking row the push is about: by number, the carrier named by it when several
- * carriers use that number. NULL (nothing to do) when ordo shipped no such parcel. */
-static int find_parcel(store_t *s, const char *number, const char *carrier, json_t **row) {
+/* Whether a push's carrier (ordo's code, or Kuaidi100's company code: by the table or the
+ * carrier's kuaidi100_code setting) names the row's carrier. */
+static bool carrier_named(store_t *s, const char *row_carrier, const char *named) {
+    if (!named || !*named)
+        return false;
+    if (strcasecmp(row_carrier, named) == 0)
+        return true;
+    const char *code = kuaidi100_carrier_code(named);
+    if (code && strcasecmp(code, row_carrier) == 0)
+        return true;
+    char *text = NULL;
+    bool same = false;
+    if (s->vt->tracking->carrier_get(s, row_carrier, &text) == STORE_OK) {
+        json_t *config = json_loads(text, 0, NULL);
+        const char *k100 = json_string_value(json_object_get(config, "kuaidi100_code"));
+        same = k100 && strcasecmp(k100, named) == 0;
+        json_decref(config);
+    }
+    free(text);
+    return same;
+}
+
+/* The tracking rows a push is about: every row under the number (a merged shipment's box
+ * is one number on each member order's parcel), those of the carrier the push names when it
+ * names one of them. When it names none, the rows all the same if they are one carrier's;
+ * none if several carriers use the number (whose scans these are cannot be told). */
+static int find_parcels(store_t *s, const char *number, const char *carrier, json_t **out) {
     json_t *rows = NULL;
-    *row = NULL;
+    *out = json_array();
     int rc = s->vt->tracking->parcels_by_number(s, number, &rows);
     if (rc != STORE_OK)
         return rc;
     size_t i;
     json_t *r;
+    bool one_carrier = true;
+    const char *first = json_string_value(json_object_get(json_array_get(rows, 0), "carrier"));
     json_array_foreach(rows, i, r) {
         const char *c = json_string_value(json_object_get(r, "carrier"));
-        if (json_array_size(rows) == 1 || (carrier && strcasecmp(c, carrier) == 0)) {
-            *row = json_incref(r);
-            break;
-        }
+        one_carrier &= strcmp(c, first) == 0;
+        if (carrier_named(s, c, carrier))
+            json_array_append(*out, r);
     }
+    if (json_array_size(*out) == 0 && one_carrier)
+        json_array_extend(*out, rows);
     json_decref(rows);
     return STORE_OK;
 }
 
+/* *matched: tracking rows the events went to; *added: the most events new to one of them
+ * (a merged box's scans count once, not once per order in it). */
 static ordo_err_t ingest_answer(store_t *s, svc_op_t *op, const char *number, const char *carrier,
                                 json_t *events_json, const char *state, const char *source,
-                                bool *known, int *added, char *err, size_t err_len) {
+                                int *matched, int *added, char *err, size_t err_len) {
     tracking_event_t *events = calloc(EVENTS_MAX, sizeof *events);
-    json_t *row = NULL;
+    json_t *rows = NULL, *row;
     int n = 0;
+    size_t i;
     ordo_err_t e = ORDO_E_OK;
-    *known = false;
+    *matched = 0;
     *added = 0;
     if (!events)
         return ORDO_E_STORE;
@@ -498,17 +533,22 @@ static ordo_err_t ingest_answer(store_t *s, svc_op_t *op, const char *number, co
         e = ORDO_E_VALIDATION;
         goto out;
     }
-    if (find_parcel(s, number, carrier, &row) != STORE_OK) {
+    if (find_parcels(s, number, carrier, &rows) != STORE_OK) {
         e = ORDO_E_STORE;
         goto out;
     }
-    if (!row)
-        goto out;
-    *known = true;
-    if (tracking_ingest(s, op, row, events, n, source, op->now_ms, added) != STORE_OK)
-        e = ORDO_E_STORE;
+    json_array_foreach(rows, i, row) {
+        int new_here = 0;
+        if (tracking_ingest(s, op, row, events, n, source, op->now_ms, &new_here) != STORE_OK) {
+            e = ORDO_E_STORE;
+            goto out;
+        }
+        (*matched)++;
+        if (new_here > *added)
+            *added = new_here;
+    }
 out:
-    json_decref(row);
+    json_decref(rows);
     free(events);
     return e;
 }
@@ -551,11 +591,10 @@ static ordo_err_t kuaidi100_run(store_t *s, svc_op_t *op) {
     char state_buf[24];
     const char *state =
         string_or_number(json_object_get(last, "state"), state_buf, sizeof state_buf);
-    bool known;
-    int added;
+    int matched, added;
     char err[200] = "";
     e = ingest_answer(s, op, number, json_string_value(json_object_get(last, "com")),
-                      json_object_get(last, "data"), state, "kuaidi100", &known, &added, err,
+                      json_object_get(last, "data"), state, "kuaidi100", &matched, &added, err,
                       sizeof err);
     if (e == ORDO_E_VALIDATION) {
         e = ORDO_E_OK;
@@ -564,7 +603,8 @@ static ordo_err_t kuaidi100_run(store_t *s, svc_op_t *op) {
         /* A number ordo never shipped is acknowledged all the same: Kuaidi100 retries what is
          * refused, and no retry will make it ours. */
         k100_answer(&op->result, 200, true, "200", "成功");
-        json_object_set_new(op->result.body, "matched", json_boolean(known));
+        json_object_set_new(op->result.body, "matched", json_boolean(matched > 0));
+        json_object_set_new(op->result.body, "parcels", json_integer(matched));
         json_object_set_new(op->result.body, "new_events", json_integer(added));
     }
 out:
@@ -606,16 +646,17 @@ static ordo_err_t generic_push_run(store_t *s, svc_op_t *op) {
         e = svc_fail(&op->result, ORDO_E_VALIDATION, "the tracking push is invalid");
         goto out;
     }
-    bool known;
-    int added;
+    int matched, added;
     char err[200] = "";
-    e = ingest_answer(s, op, number, carrier, json_object_get(body, "events"), NULL, "push", &known,
-                      &added, err, sizeof err);
+    e = ingest_answer(s, op, number, carrier, json_object_get(body, "events"), NULL, "push",
+                      &matched, &added, err, sizeof err);
     if (e == ORDO_E_VALIDATION) {
         field_errors_add(errs, "events", "invalid", "%s", err);
         e = svc_fail(&op->result, ORDO_E_VALIDATION, "the tracking push is invalid");
     } else if (e == ORDO_E_OK) {
-        svc_ok(&op->result, 200, json_pack("{s:b, s:i}", "matched", known, "new_events", added));
+        svc_ok(&op->result, 200,
+               json_pack("{s:b, s:i, s:i}", "matched", matched > 0, "parcels", matched,
+                         "new_events", added));
     }
 out:
     json_decref(body);

@@ -68,13 +68,19 @@ svc_op_t *tracking_provider_put_op(app_t *app, const char *name, json_t *body, c
                                    svc_result_t *immediate);
 void tracking_provider_get(app_t *app, const char *name, svc_result_t *r);
 
-/* PUT /v1/tracking/carriers/{code} {api_url?, api_key?, poll_interval_minutes?, stale_hours?}. */
+/* PUT /v1/tracking/carriers/{code} {api_url?, api_key?, poll_interval_minutes?, stale_hours?,
+ * kuaidi100_code?}: kuaidi100_code is the carrier's company code in Kuaidi100's pushes when
+ * the built-in table (core/kuaidi100_company.h) does not map it to this code. Only a carrier
+ * with an api_url is polled. */
 svc_op_t *tracking_carrier_put_op(app_t *app, const char *code, json_t *body, const char *actor,
                                   svc_result_t *immediate);
 void tracking_carrier_get(app_t *app, const char *code, svc_result_t *r);
 
 /* POST /v1/tracking/kuaidi100: the form body (param, sign) as received. Answers in
- * Kuaidi100's words: {result, returnCode, message}. */
+ * Kuaidi100's words: {result, returnCode, message} (plus matched, parcels, new_events). A
+ * push's events go to every tracking row under its number (a merged shipment: one per member
+ * order's parcel) of the carrier lastResult.com names (mapped from Kuaidi100's company code);
+ * when it names none of them, to all of them if they are one carrier's. */
 svc_op_t *kuaidi100_push_op(app_t *app, const char *raw, size_t len, svc_result_t *immediate);
 
 /* POST /v1/tracking/push: {carrier, tracking_no, events: [...]} signed with X-Ordo-Signature

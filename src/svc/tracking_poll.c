@@ -18,9 +18,21 @@
 
 typedef struct {
     int64_t parcel_id;
+    char carrier[40], tracking_no[64];
     json_t *answer; /* {events, state?} or NULL */
     char error[200];
 } poll_answer_t;
+
+/* An earlier answer in the round for the same carrier and number (the member parcels of a
+ * merged shipment share one box): the carrier is asked once per number. */
+static const poll_answer_t *asked_already(const poll_answer_t *answers, int n,
+                                          const poll_answer_t *a) {
+    for (int i = 0; i < n; i++)
+        if (strcmp(answers[i].carrier, a->carrier) == 0 &&
+            strcmp(answers[i].tracking_no, a->tracking_no) == 0)
+            return &answers[i];
+    return NULL;
+}
 
 typedef struct {
     svc_op_t op;
@@ -161,6 +173,16 @@ svc_op_t *tracking_poll_round(app_t *app, int64_t now_ms, const char *actor,
     json_array_foreach(due, i, row) {
         poll_answer_t *a = &answers[p->n++];
         a->parcel_id = json_integer_value(json_object_get(row, "parcel_id"));
+        snprintf(a->carrier, sizeof a->carrier, "%s",
+                 json_string_value(json_object_get(row, "carrier")));
+        snprintf(a->tracking_no, sizeof a->tracking_no, "%s",
+                 json_string_value(json_object_get(row, "tracking_no")));
+        const poll_answer_t *same = asked_already(answers, p->n - 1, a);
+        if (same) {
+            a->answer = json_incref(same->answer);
+            memcpy(a->error, same->error, sizeof a->error);
+            continue;
+        }
         json_t *config = json_object_get(row, "config");
         const tracking_adapter_t *adapter =
             tracking_adapter_find(json_string_value(json_object_get(config, "kind")));
@@ -174,8 +196,7 @@ svc_op_t *tracking_poll_round(app_t *app, int64_t now_ms, const char *actor,
         curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 10000L);
         curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, 3000L);
         curl_easy_setopt(curl, CURLOPT_USERAGENT, "ordo-tracking/1");
-        adapter->fetch(curl, config, json_string_value(json_object_get(row, "carrier")),
-                       json_string_value(json_object_get(row, "tracking_no")), &a->answer, a->error,
+        adapter->fetch(curl, config, a->carrier, a->tracking_no, &a->answer, a->error,
                        sizeof a->error);
     }
     if (curl)

@@ -146,7 +146,7 @@ class TrackingTest(ShippingSteps, ServerTestCase):
             "POST", "/v1/tracking/kuaidi100", raw=raw, token=None,
             headers={"Content-Type": "application/x-www-form-urlencoded"})
         self.assertEqual(body, {"result": True, "returnCode": "200", "message": "成功",
-                                "matched": True, "new_events": 1})
+                                "matched": True, "parcels": 1, "new_events": 1})
 
     def test_unknown_tracking_number_is_acknowledged_and_ignored(self):
         status, _, body = self.k100("SF9999999999999", "0", [(at(), "快件到达【北京顺义集散中心】")])
@@ -227,7 +227,8 @@ class TrackingTest(ShippingSteps, ServerTestCase):
                                             "events": [{"time": "yesterday", "context": "x"}]}),
                               ("events", "invalid"))
         status, _, answer = self.generic(body)
-        self.assertEqual((status, answer), (200, {"matched": True, "new_events": 2}))
+        self.assertEqual((status, answer),
+                         (200, {"matched": True, "parcels": 1, "new_events": 2}))
         self.assertEqual(self.srv.get_order(no)["status"], "out_for_delivery")
 
     # ---- polling -------------------------------------------------------------------------

@@ -49,15 +49,21 @@ static const char *const sql_text[T__COUNT] = {
                     "ORDER BY t.parcel_id",
     [T_OF_ORDER] = "SELECT " TRACK_COLS " FROM parcel_tracking t WHERE t.order_id = ?1 "
                    "AND t.after_sales_id IS NULL ORDER BY t.parcel_id",
-    [T_EVENT_ADD] = "INSERT OR IGNORE INTO tracking_events (parcel_id, at, context, milestone, "
-                    "source, area, received_at) VALUES (?1,?2,?3,?4,?5,?6,?7)",
+    /* A repeat of an event changes nothing unless it is classified otherwise now (Kuaidi100
+     * revised its state): then the later classification wins. */
+    [T_EVENT_ADD] = "INSERT INTO tracking_events (parcel_id, at, context, milestone, source, "
+                    "area, received_at) VALUES (?1,?2,?3,?4,?5,?6,?7) ON CONFLICT (parcel_id, "
+                    "at, context) DO UPDATE SET milestone = excluded.milestone, source = "
+                    "excluded.source, area = coalesce(excluded.area, area), received_at = "
+                    "excluded.received_at WHERE milestone <> excluded.milestone",
     [T_EVENTS] = "SELECT at, context, milestone, source, area FROM tracking_events WHERE "
                  "parcel_id = ?1 ORDER BY at DESC, received_at DESC",
     [T_STATE_PUT] = "UPDATE parcel_tracking SET milestone = ?2, milestone_at = ?3, "
                     "last_event_at = ?4, open = ?5 WHERE parcel_id = ?1",
     [T_POLL_DUE] = "SELECT " TRACK_COLS ", c.config FROM parcel_tracking t JOIN tracking_carriers "
-                   "c ON c.carrier = t.carrier WHERE t.open = 1 AND t.next_poll_at <= ?1 "
-                   "ORDER BY t.next_poll_at LIMIT ?2",
+                   "c ON c.carrier = t.carrier WHERE t.open = 1 AND t.next_poll_at <= ?1 AND "
+                   "json_extract(c.config, '$.api_url') IS NOT NULL "
+                   "ORDER BY t.next_poll_at, t.tracking_no, t.parcel_id LIMIT ?2",
     [T_POLL_PUT] = "UPDATE parcel_tracking SET next_poll_at = ?2, poll_failures = ?3, "
                    "poll_error = ?4 WHERE parcel_id = ?1",
     [T_WATCH] = "SELECT " TRACK_COLS ", coalesce(c.config, '{}') FROM parcel_tracking t LEFT JOIN "
