@@ -249,8 +249,8 @@ export async function putCheapCarrier(ordo, code = 'ZTO', count = 40) {
     rate_card: { local: zone(600, 100, 2), regional: zone(800, 200, 3), national: zone(1000, 400, 4) },
     tracking_format: { pattern: '(7[0-9]|5[0-9]|3[0-9])[0-9]{10,13}' },
   });
-  const base = 70000000000 + (Date.now() % 100000) * 1000;
-  const numbers = Array.from({ length: count }, (_, i) => String(base + i));
+  const base = (Date.now() % 1000000) * 1000;
+  const numbers = Array.from({ length: count }, (_, i) => '7' + String(base + i).padStart(13, '0'));
   await ordo.ok('POST', `/v1/carriers/${code}/tracking-numbers`, { numbers });
 }
 

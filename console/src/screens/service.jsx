@@ -265,7 +265,6 @@ function TicketList({ session, q }) {
               <th>{t('svc.col.order')}</th>
               <th>{t('svc.col.type')}</th>
               <th>{t('svc.col.status')}</th>
-              <th>{t('svc.col.items')}</th>
               <th>{t('svc.col.reason')}</th>
               <th>{t('svc.col.assignee')}</th>
               <th>{t('svc.col.sla')}</th>
@@ -282,7 +281,6 @@ function TicketList({ session, q }) {
                 </td>
                 <td>{tCode('astype', tk.type)}</td>
                 <td><AsBadge status={tk.status} /></td>
-                <td>{(tk.items || []).map((i) => `${i.sku}×${i.qty}`).join(', ')}</td>
                 <td>{tk.reason}</td>
                 <td>{tk.assignee || <span class="muted">{t('svc.nobody')}</span>}</td>
                 <td><SlaClock deadline={tk.deadline} overdue={tk.overdue} /></td>
