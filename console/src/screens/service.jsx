@@ -24,6 +24,7 @@ register({
   'svc.new': ['新建售后', 'New ticket'],
   'svc.new.order': ['订单号', 'Order no.'],
   'svc.new.go': ['下一步', 'Next'],
+  'svc.new.for_order': ['为订单新建售后', 'New ticket for order'],
   'svc.col.id': ['工单', 'Ticket'],
   'svc.col.order': ['订单', 'Order'],
   'svc.col.type': ['类型', 'Type'],
@@ -249,7 +250,7 @@ function TicketList({ session, q }) {
         </label>
         <form class="exc-inline svc-new" onSubmit={(ev) => { ev.preventDefault(); if (newOrder.trim()) navigate('/service/new?order=' + enc(newOrder.trim())); }}>
           <label class="field">
-            <span class="field-label">{t('svc.new.order')}</span>
+            <span class="field-label">{t('svc.new.for_order')}</span>
             <input name="new_order" value={newOrder} onInput={(ev) => setNewOrder(ev.target.value)} size="16" />
           </label>
           <button type="submit" class="primary">{t('svc.new')}</button>
