@@ -235,3 +235,38 @@ export function chromiumAvailable() {
   const path = process.env.CHROMIUM || '/usr/bin/chromium';
   return spawnSync(path, ['--version']).status === 0;
 }
+
+// ---- added for the exception pool and customer-service tests ----
+
+// The carrier the fulfilment helpers ship with: ZTO with a cheap rate card and tracking
+// numbers from its pool (as tests/api/test_shipping.py's CHEAP).
+export async function putCheapCarrier(ordo, code = 'ZTO', count = 40) {
+  const zone = (firstFen, stepFen, days) => ({ first_weight_g: 1000, first_fen: firstFen, step_g: 1000, step_fen: stepFen, promised_days: days });
+  await ordo.ok('PUT', `/v1/carriers/${code}`, {
+    name: '中通快递',
+    quality_score: 80,
+    volumetric_divisor: 8000,
+    rate_card: { local: zone(600, 100, 2), regional: zone(800, 200, 3), national: zone(1000, 400, 4) },
+    tracking_format: { pattern: '(7[0-9]|5[0-9]|3[0-9])[0-9]{10,13}' },
+  });
+  const base = (Date.now() % 1000000) * 1000;
+  const numbers = Array.from({ length: count }, (_, i) => '7' + String(base + i).padStart(13, '0'));
+  await ordo.ok('POST', `/v1/carriers/${code}/tracking-numbers`, { numbers });
+}
+
+// Takes an order to `shipped` through the admin API, as tests/api/test_after_sales.py does:
+// approve (if in review), a wave at the warehouse, every pick line scanned, packed with its
+// items' barcodes, shipped with the carrier. Returns the shipped order.
+export async function shipOrder(ordo, orderNo, warehouse, carrier = 'ZTO') {
+  const no = encodeURIComponent(orderNo);
+  const order = await ordo.ok('GET', `/v1/orders/${no}`);
+  if (order.status === 'pending_review') await ordo.ok('POST', `/v1/orders/${no}/approve`, { note: 'browser test' });
+  const wave = await ordo.ok('POST', '/v1/waves', { warehouse, strategy: 'zone', max_orders: 1000 }, [201]);
+  if (!wave.orders.includes(orderNo)) throw new Error(`wave did not take ${orderNo}: ${JSON.stringify(wave.orders)}`);
+  for (const task of wave.tasks)
+    for (const line of task.lines)
+      await ordo.ok('POST', `/v1/picks/${task.id}/scan`, { barcode: line.barcode, qty: line.qty });
+  const items = order.items.map((it) => ({ barcode: ean13(it.sku), qty: it.qty }));
+  await ordo.ok('POST', `/v1/orders/${no}/pack`, { items, weight_g: 800, length_mm: 300, width_mm: 200, height_mm: 150 });
+  return ordo.ok('POST', `/v1/orders/${no}/ship`, { carrier });
+}

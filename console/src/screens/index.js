@@ -1,7 +1,14 @@
 // Every screen of the console: its path, the roles that see it in the menu (the server
 // decides what they may actually do), and its component. One line per screen.
 import { SignedInHome } from './home.jsx';
+import { ExceptionDetail, ExceptionPool } from './exceptions.jsx';
+import { NewTicket, ServiceScreen, TicketDetail } from './service.jsx';
 
 export const screens = [
   { path: '/', component: SignedInHome, roles: null },
+  { path: '/exceptions', component: ExceptionPool, roles: ['admin', 'reviewer', 'customer_service'] },
+  { path: '/exceptions/:id', component: ExceptionDetail, roles: ['admin', 'reviewer', 'customer_service'] },
+  { path: '/service', component: ServiceScreen, roles: ['admin', 'customer_service'] },
+  { path: '/service/tickets/:id', component: TicketDetail, roles: ['admin', 'customer_service'] },
+  { path: '/service/new', component: NewTicket, roles: ['admin', 'customer_service'] },
 ];
