@@ -597,6 +597,10 @@ class AfterSalesTest(ServerTestCase):
             # Stuck refunds are listed, and the ticket and order say so.
             stuck = self.srv.ok("GET", "/v1/refunds?status=pending&min_attempts=2")["items"]
             self.assertIn(refund["id"], [r["id"] for r in stuck])
+            self.assertValidation(self.srv.request("GET", "/v1/refunds?status=failed"),
+                                  ("status", "out_of_range"))
+            self.assertValidation(self.srv.request("GET", "/v1/refunds?min_attempts=0"),
+                                  ("min_attempts", "out_of_range"))
             self.refund_when(refund, lambda r: r["attempts"] >= 3, "the alert attempt")
             notes = [e["text"] for e in self.ticket(tid)["timeline"] if e["kind"] == "refund"]
             self.assertTrue(any("outcome unknown" in t for t in notes), notes)
