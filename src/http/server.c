@@ -131,11 +131,13 @@ static enum MHD_Result send_result(struct MHD_Connection *conn, svc_result_t *r,
         r->body_text = NULL;
         return send_bytes(conn, r->http_status,
                           r->content_type ? r->content_type : "application/json", text, r->body_len,
-                          r->http_status == 201 || r->http_status == 202 ? location : NULL, r->set_cookie);
+                          r->http_status == 201 || r->http_status == 202 ? location : NULL,
+                          r->set_cookie);
     }
     json_t *body = r->body ? r->body : json_object();
-    enum MHD_Result ret = send_json(conn, r->http_status, body, "application/json",
-                                    r->http_status == 201 || r->http_status == 202 ? location : NULL, r->set_cookie);
+    enum MHD_Result ret =
+        send_json(conn, r->http_status, body, "application/json",
+                  r->http_status == 201 || r->http_status == 202 ? location : NULL, r->set_cookie);
     if (!r->body)
         json_decref(body);
     return ret;

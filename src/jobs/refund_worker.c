@@ -86,8 +86,8 @@ refund_worker_t *refund_worker_start(app_t *app) {
     w->backoff_ms = env_positive("ORDO_REFUND_BACKOFF_MS", 2000);
     w->backoff_cap_ms = env_positive("ORDO_REFUND_BACKOFF_CAP_MS", 600000);
     w->alert_attempts = (int)env_positive("ORDO_REFUND_ALERT_ATTEMPTS", 5);
-    w->poller = poller_start("ordo-refunds", (int)env_positive("ORDO_REFUND_INTERVAL_MS", 1000),
-                             pass, w);
+    w->poller =
+        poller_start("ordo-refunds", (int)env_positive("ORDO_REFUND_INTERVAL_MS", 1000), pass, w);
     if (!w->poller) {
         free(w);
         curl_global_cleanup();

@@ -54,11 +54,11 @@ typedef struct {
 } refund_rec_t;
 
 typedef struct {
-    const char *status;    /* pending, succeeded, refused; NULL for any */
-    int64_t min_attempts;  /* only refunds asked at least this often */
-    int64_t due_at_ms;     /* > 0: only pending ones due by then, soonest first */
-    int64_t before_id;     /* cursor (newest first): ids below this; 0 for none */
-    int limit;             /* 0: 100 */
+    const char *status;   /* pending, succeeded, refused; NULL for any */
+    int64_t min_attempts; /* only refunds asked at least this often */
+    int64_t due_at_ms;    /* > 0: only pending ones due by then, soonest first */
+    int64_t before_id;    /* cursor (newest first): ids below this; 0 for none */
+    int limit;            /* 0: 100 */
 } refund_filter_t;
 
 /* A settlement line as svc/settlement.c computes it. */

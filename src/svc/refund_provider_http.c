@@ -115,8 +115,8 @@ static void http_refund(const json_t *config, const refund_request_t *req, refun
         snprintf(out->error, sizeof out->error, "the provider answered %ld%s%s%s", status,
                  st ? " " : "", st ? st : " without a readable status", msg ? ": " : "");
         if (msg)
-            snprintf(out->error + strlen(out->error), sizeof out->error - strlen(out->error),
-                     "%s", msg);
+            snprintf(out->error + strlen(out->error), sizeof out->error - strlen(out->error), "%s",
+                     msg);
     }
     json_decref(answer);
     free(a.buf);

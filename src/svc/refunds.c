@@ -253,23 +253,23 @@ void refund_ask(app_t *app, const json_t *refund, refund_outcome_t *out, const a
     int64_t after_sales_id = json_integer_value(json_object_get(refund, "after_sales_id"));
     if (!s || s->vt->after_sales->config_get(s, PROVIDER_KEY, &text) != STORE_OK ||
         !(config = json_loads(text, 0, NULL)) ||
-        s->vt->order_get(s, json_integer_value(json_object_get(refund, "order_id")), NULL,
-                         &rec) != STORE_OK ||
+        s->vt->order_get(s, json_integer_value(json_object_get(refund, "order_id")), NULL, &rec) !=
+            STORE_OK ||
         (after_sales_id && s->vt->after_sales->get(s, after_sales_id, &ticket) != STORE_OK)) {
         /* Not asked: held and asked again later. */
         snprintf(out->error, sizeof out->error,
                  "cannot read the refund provider's settings, the order or the ticket");
     } else {
-        const char *tx =
-            json_string_value(json_object_get(json_object_get(rec.doc, "payment"), "transaction_id"));
+        const char *tx = json_string_value(
+            json_object_get(json_object_get(rec.doc, "payment"), "transaction_id"));
         const char *reason = json_string_value(json_object_get(ticket, "reason"));
-        refund_request_t req = {
-            .refund_no = json_string_value(json_object_get(refund, "refund_no")),
-            .order_no = rec.order_no,
-            .transaction_id = tx ? tx : "",
-            .amount_fen = json_integer_value(json_object_get(refund, "amount")),
-            .after_sales_id = after_sales_id,
-            .reason = reason ? reason : ""};
+        refund_request_t req = {.refund_no =
+                                    json_string_value(json_object_get(refund, "refund_no")),
+                                .order_no = rec.order_no,
+                                .transaction_id = tx ? tx : "",
+                                .amount_fen = json_integer_value(json_object_get(refund, "amount")),
+                                .after_sales_id = after_sales_id,
+                                .reason = reason ? reason : ""};
         refund_provider_http.refund(config, &req, out, stop);
     }
     free(text);
@@ -330,13 +330,13 @@ static ordo_err_t settle_run(store_t *s, svc_op_t *op) {
              json_string_value(json_object_get(refund, "order_no")));
     json_decref(refund);
     refund = NULL;
-    static const char *const status_of[] = {
-        [REFUND_SUCCEEDED] = "succeeded", [REFUND_REFUSED] = "refused", [REFUND_UNKNOWN] = "pending"};
+    static const char *const status_of[] = {[REFUND_SUCCEEDED] = "succeeded",
+                                            [REFUND_REFUSED] = "refused",
+                                            [REFUND_UNKNOWN] = "pending"};
     bool paid = x->out.verdict == REFUND_SUCCEEDED;
-    rc = s->vt->after_sales->refund_result(s, x->refund_id, status_of[x->out.verdict],
-                                           paid ? x->out.provider_ref : NULL,
-                                           paid ? NULL : x->out.error, x->next_attempt_ms,
-                                           op->now_ms);
+    rc = s->vt->after_sales->refund_result(
+        s, x->refund_id, status_of[x->out.verdict], paid ? x->out.provider_ref : NULL,
+        paid ? NULL : x->out.error, x->next_attempt_ms, op->now_ms);
     /* Not pending any more: its outcome was recorded already; nothing to add. */
     if (rc == STORE_CONFLICT)
         return svc_fail(&op->result, ORDO_E_CONFLICT, "refund %lld is not pending",

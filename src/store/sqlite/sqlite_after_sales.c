@@ -48,7 +48,7 @@ enum {
 
 #define REFUND_COLS                                                                                \
     "r.id, r.order_id, o.order_no, r.after_sales_id, r.amount_fen, r.status, r.provider, "         \
-    "r.provider_ref, r.error, r.attempts, r.created_at, r.updated_at, r.succeeded_at, r.actor, "  \
+    "r.provider_ref, r.error, r.attempts, r.created_at, r.updated_at, r.succeeded_at, r.actor, "   \
     "r.next_attempt_at FROM refunds r JOIN orders o ON o.id = r.order_id"
 
 _Static_assert(SQ_SLOTS_AFTER_SALES + A__COUNT <= SQ_SLOTS_AFTER_SALES_WATCH,
@@ -217,18 +217,16 @@ static json_t *read_receipt(sqlite3_stmt *st) {
 static json_t *read_refund(sqlite3_stmt *st) {
     char refund_no[32];
     snprintf(refund_no, sizeof refund_no, "R%lld", (long long)sqlite3_column_int64(st, 0));
-    return json_pack("{s:I, s:s, s:I, s:s, s:o, s:I, s:s, s:s, s:o, s:o, s:I, s:o, s:o, s:o, s:s, "
-                     "s:o}",
-                     "id", (json_int_t)sqlite3_column_int64(st, 0), "refund_no", refund_no,
-                     "order_id",
-                     (json_int_t)sqlite3_column_int64(st, 1), "order_no", col_text(st, 2),
-                     "after_sales_id", int_or_null(st, 3), "amount",
-                     (json_int_t)sqlite3_column_int64(st, 4), "status", col_text(st, 5), "provider",
-                     col_text(st, 6), "provider_ref", text_or_null(st, 7), "error",
-                     text_or_null(st, 8), "attempts", (json_int_t)sqlite3_column_int64(st, 9),
-                     "created_at", time_or_null(st, 10), "updated_at", time_or_null(st, 11),
-                     "succeeded_at", time_or_null(st, 12), "actor", col_text(st, 13),
-                     "next_attempt_at", time_or_null(st, 14));
+    return json_pack(
+        "{s:I, s:s, s:I, s:s, s:o, s:I, s:s, s:s, s:o, s:o, s:I, s:o, s:o, s:o, s:s, "
+        "s:o}",
+        "id", (json_int_t)sqlite3_column_int64(st, 0), "refund_no", refund_no, "order_id",
+        (json_int_t)sqlite3_column_int64(st, 1), "order_no", col_text(st, 2), "after_sales_id",
+        int_or_null(st, 3), "amount", (json_int_t)sqlite3_column_int64(st, 4), "status",
+        col_text(st, 5), "provider", col_text(st, 6), "provider_ref", text_or_null(st, 7), "error",
+        text_or_null(st, 8), "attempts", (json_int_t)sqlite3_column_int64(st, 9), "created_at",
+        time_or_null(st, 10), "updated_at", time_or_null(st, 11), "succeeded_at",
+        time_or_null(st, 12), "actor", col_text(st, 13), "next_attempt_at", time_or_null(st, 14));
 }
 
 static int as_insert(store_t *s, const after_sales_rec_t *r, int64_t *id) {
