@@ -22,7 +22,8 @@ struct refund_worker {
     int alert_attempts;
 };
 
-static void settle(refund_worker_t *w, const json_t *refund, const refund_outcome_t *out) {
+/* Records the outcome; false when it could not be (the refund stays due as it was). */
+static bool settle(refund_worker_t *w, const json_t *refund, const refund_outcome_t *out) {
     int64_t id = json_integer_value(json_object_get(refund, "id"));
     int attempts = (int)json_integer_value(json_object_get(refund, "attempts")) + 1;
     int64_t next = time_now_ms() + backoff_delay_ms(attempts, w->backoff_ms, w->backoff_cap_ms);
@@ -33,12 +34,14 @@ static void settle(refund_worker_t *w, const json_t *refund, const refund_outcom
     if (!op) {
         log_error("refund %lld: out of memory recording its outcome; it stays pending",
                   (long long)id);
-        return;
+        return false;
     }
     svc_op_run_sync(op);
-    if (op->result.err != ORDO_E_OK)
+    bool ok = op->result.err == ORDO_E_OK;
+    if (!ok)
         log_warn("refund %lld: %s", (long long)id, op->result.detail);
     svc_op_free(op);
+    return ok;
 }
 
 /* One pass: every due refund, asked and settled. Returns whether there was work. */
@@ -54,6 +57,9 @@ static bool pass(void *ctx) {
     if (s->vt->after_sales->refunds_list(s, &f, &due) != STORE_OK)
         return false;
     w->started = true;
+    /* Busy (another pass at once) only when every outcome was recorded: one that was not is
+     * still due, and asking again at once would hammer the provider. */
+    bool busy = json_array_size(due) > 0;
     size_t i;
     json_t *refund;
     json_array_foreach(due, i, refund) {
@@ -61,9 +67,9 @@ static bool pass(void *ctx) {
             break;
         refund_outcome_t out;
         refund_ask(w->app, refund, &out, &w->stop);
-        settle(w, refund, &out);
+        busy = settle(w, refund, &out) && busy;
     }
-    bool busy = json_array_size(due) > 0 && !atomic_load(&w->stop);
+    busy = busy && !atomic_load(&w->stop);
     json_decref(due);
     return busy;
 }
