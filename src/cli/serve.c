@@ -14,6 +14,7 @@
 #include "jobs/dispatcher.h"
 #include "jobs/jobs.h"
 #include "jobs/messenger.h"
+#include "jobs/refund_worker.h"
 #include "svc/demo.h"
 #include "util/log.h"
 
@@ -134,9 +135,14 @@ int cmd_serve(int argc, char **argv) {
     }
     http_config_t cfg = {
         .listen = listen, .admin_token = token, .threads = threads ? atoi(threads) : 2};
+    /* Before the HTTP server: its threads read app->refunds_wake. */
+    refund_worker_t *refunds = refund_worker_start(app);
+    if (!refunds)
+        log_error("the refund worker did not start: refunds stay pending");
     http_server_t *srv = http_start(app, &cfg, err, sizeof err);
     if (!srv) {
         fprintf(stderr, "ordo serve: %s\n", err);
+        refund_worker_stop(refunds);
         app_close(app);
         return 1;
     }
@@ -153,6 +159,7 @@ int cmd_serve(int argc, char **argv) {
     sigwait(&stop_signals, &sig);
     log_info("signal %d: draining requests and stopping", sig);
     http_stop(srv, 10000);
+    refund_worker_stop(refunds);
     dispatcher_stop(dispatcher);
     messenger_stop(messenger);
     jobs_stop(jobs);

@@ -77,6 +77,7 @@ const route_permission_t route_permissions[] = {
     {"POST", "/v1/invoices/{}/void", FI, "void invoices"},
     {"PUT", "/v1/refunds/provider", FI, "configure the refund provider"},
     {"GET", "/v1/refunds/provider", FI, "read the refund provider"},
+    {"GET", "/v1/refunds", FI | CS, "read refunds"},
     {"GET", "/v1/refunds/{}", FI | CS, "read refunds"},
     {"POST", "/v1/refunds/{}/retry", FI, "retry refunds"},
     {"GET", "/v1/orders/{}/refunds", FI | CS, "read refunds"},

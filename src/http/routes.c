@@ -910,6 +910,7 @@ const http_route_t http_routes[] = {
     {"POST", "/v1/after-sales/{}/refund", as_refund, true, "/v1/refunds/", ROUTE_JSON},
     {"PUT", "/v1/refunds/provider", refunds_put_provider, true, NULL, ROUTE_JSON},
     {"GET", "/v1/refunds/provider", refunds_get_provider, false, NULL, ROUTE_JSON},
+    {"GET", "/v1/refunds", refunds_list_get, false, NULL, ROUTE_JSON},
     {"GET", "/v1/refunds/{}", refunds_get, false, NULL, ROUTE_JSON},
     {"POST", "/v1/refunds/{}/retry", refunds_retry, false, NULL, ROUTE_JSON},
     {"GET", "/v1/orders/{}/refunds", refunds_of_order, false, NULL, ROUTE_JSON},

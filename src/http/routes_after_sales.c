@@ -147,6 +147,48 @@ svc_op_t *refunds_get(http_req_t *q, svc_result_t *r) {
     return NULL;
 }
 
+/* A positive integer query parameter up to max, or `dflt` when absent; a field error else. */
+static long long query_count(http_req_t *q, const char *name, long long max, long long dflt,
+                             field_errors_t *e) {
+    const char *v = http_query(q, name);
+    if (!v)
+        return dflt;
+    char *end;
+    long long n = strtoll(v, &end, 10);
+    if (*end || end == v || n < 1 || n > max) {
+        field_errors_add(e, name, "out_of_range", "%s must be 1..%lld", name, max);
+        return dflt;
+    }
+    return n;
+}
+
+svc_op_t *refunds_list_get(http_req_t *q, svc_result_t *r) {
+    refund_filter_t f = {.limit = ORDO_PAGE_DEFAULT};
+    field_errors_t *e = svc_errors(r);
+    f.status = http_query(q, "status");
+    if (f.status && strcmp(f.status, "pending") && strcmp(f.status, "succeeded") &&
+        strcmp(f.status, "refused"))
+        field_errors_add(e, "status", "out_of_range",
+                         "status must be pending, succeeded or refused");
+    f.min_attempts = query_count(q, "min_attempts", 1000000, 0, e);
+    f.limit = (int)query_count(q, "limit", ORDO_PAGE_MAX, ORDO_PAGE_DEFAULT, e);
+    const char *cursor = http_query(q, "cursor");
+    if (cursor) {
+        char *end;
+        long long id = strtoll(cursor, &end, 10);
+        if (*end || id < 1)
+            field_errors_add(e, "cursor", "invalid_cursor", "cursor is not one this API gave");
+        else
+            f.before_id = id;
+    }
+    if (e->count) {
+        svc_fail(r, ORDO_E_VALIDATION, "invalid query parameters");
+        return NULL;
+    }
+    refunds_list(q->app, &f, r);
+    return NULL;
+}
+
 svc_op_t *refunds_retry(http_req_t *q, svc_result_t *r) {
     int64_t id = path_id(q, "refund", r);
     if (!id)

@@ -23,6 +23,7 @@ svc_op_t *as_sweep(http_req_t *q, svc_result_t *r);
 svc_op_t *refunds_get_provider(http_req_t *q, svc_result_t *r);
 svc_op_t *refunds_put_provider(http_req_t *q, svc_result_t *r);
 svc_op_t *refunds_get(http_req_t *q, svc_result_t *r);
+svc_op_t *refunds_list_get(http_req_t *q, svc_result_t *r);
 svc_op_t *refunds_retry(http_req_t *q, svc_result_t *r);
 svc_op_t *refunds_of_order(http_req_t *q, svc_result_t *r);
 svc_op_t *settlement_get(http_req_t *q, svc_result_t *r);

@@ -148,12 +148,14 @@ static enum MHD_Result send_result(struct MHD_Connection *conn, svc_result_t *r,
         r->body_text = NULL;
         return send_bytes(conn, r->http_status,
                           r->content_type ? r->content_type : "application/json", text, r->body_len,
-                          r->http_status == 201 ? location : NULL, r->set_cookie, r->retry_after_s);
+                          r->http_status == 201 || r->http_status == 202 ? location : NULL,
+                          r->set_cookie, r->retry_after_s);
     }
     json_t *body = r->body ? r->body : json_object();
     enum MHD_Result ret =
         send_json(conn, r->http_status, body, "application/json",
-                  r->http_status == 201 ? location : NULL, r->set_cookie, r->retry_after_s);
+                  r->http_status == 201 || r->http_status == 202 ? location : NULL, r->set_cookie,
+                  r->retry_after_s);
     if (!r->body)
         json_decref(body);
     return ret;

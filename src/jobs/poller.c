@@ -9,6 +9,7 @@ struct poller {
     pthread_mutex_t mu;
     pthread_cond_t cv;
     bool stopping;
+    bool woken; /* a wake came while a pass ran: do not wait after it */
     int interval_ms;
     bool (*pass)(void *ctx);
     void *ctx;
@@ -21,8 +22,10 @@ static void *poller_main(void *arg) {
         pthread_mutex_unlock(&p->mu);
         bool busy = p->pass(p->ctx);
         pthread_mutex_lock(&p->mu);
-        if (busy || p->stopping)
+        if (busy || p->stopping || p->woken) {
+            p->woken = false;
             continue;
+        }
         struct timespec until;
         clock_gettime(CLOCK_REALTIME, &until);
         until.tv_sec += p->interval_ms / 1000;
@@ -30,6 +33,7 @@ static void *poller_main(void *arg) {
         until.tv_sec += until.tv_nsec / 1000000000L;
         until.tv_nsec %= 1000000000L;
         pthread_cond_timedwait(&p->cv, &p->mu, &until);
+        p->woken = false;
     }
     pthread_mutex_unlock(&p->mu);
     return NULL;
@@ -52,6 +56,13 @@ poller_t *poller_start(const char *name, int interval_ms, bool (*pass)(void *ctx
     }
     pthread_setname_np(p->thread, name);
     return p;
+}
+
+void poller_wake(poller_t *p) {
+    pthread_mutex_lock(&p->mu);
+    p->woken = true;
+    pthread_cond_signal(&p->cv);
+    pthread_mutex_unlock(&p->mu);
 }
 
 void poller_stop(poller_t *p) {

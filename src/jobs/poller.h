@@ -12,6 +12,9 @@ typedef struct poller poller_t;
  * not. */
 poller_t *poller_start(const char *name, int interval_ms, bool (*pass)(void *ctx), void *ctx);
 
+/* Runs the next pass at once (after the one in flight, if any). Any thread. */
+void poller_wake(poller_t *p);
+
 /* Stops after the pass in flight, joins the thread and frees p. */
 void poller_stop(poller_t *p);
 

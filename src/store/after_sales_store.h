@@ -53,6 +53,14 @@ typedef struct {
     int64_t now_ms;
 } refund_rec_t;
 
+typedef struct {
+    const char *status;   /* pending, succeeded, refused; NULL for any */
+    int64_t min_attempts; /* only refunds asked at least this often */
+    int64_t due_at_ms;    /* > 0: only pending ones due by then, soonest first */
+    int64_t before_id;    /* cursor (newest first): ids below this; 0 for none */
+    int limit;            /* 0: 100 */
+} refund_filter_t;
+
 /* A settlement line as svc/settlement.c computes it. */
 typedef struct {
     int64_t order_id;
@@ -99,22 +107,29 @@ typedef struct after_sales_vtable {
     /* Damaged units by warehouse and SKU: [{warehouse, sku, qty}] (warehouse NULL: all). */
     int (*damaged)(store_t *s, const char *warehouse, json_t **out);
 
-    /* Refunds: inserted pending (attempts 0). refund_result sets the outcome of an attempt:
-     * "succeeded" (with the provider's reference) or "failed" (with the error); attempts
-     * counts them. STORE_CONFLICT when the refund already succeeded. */
+    /* Refunds: inserted pending (attempts 0), due at once. refund_result records the
+     * outcome of an attempt of a pending refund: "succeeded" (with the provider's reference),
+     * "refused" (with the error) or, when it is not known, "pending" again (with the error and
+     * the next attempt's time); attempts counts them. STORE_CONFLICT (nothing written) when
+     * the refund is not pending. */
     int (*refund_insert)(store_t *s, const refund_rec_t *r, int64_t *id);
     int (*refund_result)(store_t *s, int64_t id, const char *status, const char *provider_ref,
-                         const char *error, int64_t now_ms);
-    /* Pending again for a retry; STORE_CONFLICT when it succeeded. */
+                         const char *error, int64_t next_attempt_ms, int64_t now_ms);
+    /* Pending and due now (a refused one, or a pending one asked again early); STORE_CONFLICT
+     * when it succeeded. */
     int (*refund_retry)(store_t *s, int64_t id, int64_t now_ms);
-    /* {id, order_id, order_no, after_sales_id, amount, status, provider, provider_ref, error,
-     * attempts, created_at, updated_at, succeeded_at, actor}; STORE_NOT_FOUND. */
+    /* {id, refund_no, order_id, order_no, after_sales_id, amount, status, provider,
+     * provider_ref, error, attempts, created_at, updated_at, succeeded_at, actor,
+     * next_attempt_at}; STORE_NOT_FOUND. */
     int (*refund_get)(store_t *s, int64_t id, json_t **out);
     int (*refunds_of_order)(store_t *s, int64_t order_id, json_t **out);
     /* The order's refunds that may still pay out or did (pending and succeeded), and those
      * that did (succeeded), in fen. */
     int (*refunds_sum)(store_t *s, int64_t order_id, int64_t *committed_fen,
                        int64_t *succeeded_fen);
+    /* Refunds matching f, as refund_get gives them: newest first, or with due_at_ms the due
+     * ones soonest first. */
+    int (*refunds_list)(store_t *s, const refund_filter_t *f, json_t **out);
 
     /* Settings by key (caller frees *config_json); STORE_NOT_FOUND if unset. */
     int (*config_get)(store_t *s, const char *key, char **config_json);

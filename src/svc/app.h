@@ -33,6 +33,11 @@ typedef struct {
     /* Live event streams (svc/event_hub.h): set while the HTTP server runs, else NULL. */
     struct event_hub *event_hub;
 
+    /* Wakes the refund worker for a refund just made due (jobs/refund_worker.c): set while it
+     * runs, which is from before the HTTP server starts until after it stops; else NULL. */
+    void (*refunds_wake)(void *ctx);
+    void *refunds_wake_ctx;
+
 } app_t;
 
 /* Loads reference data and opens the store and its writer. Returns NULL with a reason in err. */

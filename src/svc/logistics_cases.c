@@ -10,6 +10,7 @@
 #include "svc/exceptions.h"
 #include "svc/fields.h"
 #include "svc/orders.h"
+#include "svc/refunds.h"
 #include "svc/timeline.h"
 #include "util/timefmt.h"
 
@@ -706,15 +707,17 @@ static ordo_err_t run_refund(store_t *s, svc_op_t *op, logistics_action_t *la, i
             return op->result.err;
         }
     }
-    int64_t paid = exc_refund_due(rec->doc), owed = 0;
-    if (s->vt->logistics_case->refunds_owed(s, rec->id, &owed) != STORE_OK)
+    /* One budget for every refund of the order, whatever asked for it (svc/refunds.h). */
+    refund_budget_t b;
+    if (refund_budget(s, rec, &b) != STORE_OK)
         return ORDO_E_STORE;
-    int64_t left = paid - owed > 0 ? paid - owed : 0;
+    int64_t left = b.refundable;
     if (amount <= 0 || amount > left) {
         field_errors_add(svc_errors(&op->result), "amount", "exceeds_paid",
-                         "%lld fen to refund, but of the %lld fen paid %lld fen is already owed "
-                         "back: at most %lld fen",
-                         (long long)amount, (long long)paid, (long long)owed, (long long)left);
+                         "%lld fen to refund, but of the %lld fen paid %lld fen is already "
+                         "refunded, pending or owed back: at most %lld fen",
+                         (long long)amount, (long long)b.paid, (long long)(b.paid - left),
+                         (long long)left);
         return svc_fail(&op->result, ORDO_E_VALIDATION, "the refund is more than was paid");
     }
     la->amount = amount;

@@ -2,6 +2,7 @@
 #define ORDO_SVC_REFUND_PROVIDER_H
 
 #include <jansson.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -17,23 +18,36 @@ typedef struct {
     const char *reason;
 } refund_request_t;
 
+/* What the provider's answer says about the money. Only a definite answer counts: anything
+ * else (no answer in time, a dropped connection, a 5xx, an answer ordo cannot read) is
+ * UNKNOWN — the provider may have paid — and the refund stays pending, to be asked again
+ * under the same refund_no. */
+typedef enum {
+    REFUND_SUCCEEDED, /* paid back: provider_ref set */
+    REFUND_REFUSED,   /* definitely not paid (a business refusal, or never sent): error set */
+    REFUND_UNKNOWN,   /* not known: error set */
+} refund_verdict_t;
+
 typedef struct {
-    bool succeeded;
+    refund_verdict_t verdict;
     char provider_ref[72]; /* the provider's refund id */
-    char error[256];       /* why not */
+    char error[256];       /* why not, or why not known */
 } refund_outcome_t;
 
 typedef struct {
     const char *name;
-    /* Asks for the refund and waits for the answer; config is the provider's settings. */
-    void (*refund)(const json_t *config, const refund_request_t *req, refund_outcome_t *out);
+    /* Asks for the refund and waits for the answer; config is the provider's settings. Gives
+     * up early (UNKNOWN) once *stop is set (NULL: never). */
+    void (*refund)(const json_t *config, const refund_request_t *req, refund_outcome_t *out,
+                   const atomic_bool *stop);
 } refund_provider_t;
 
 /* JSON over HTTP(S), signed like ordo's own webhooks: POST config.url with
  * {refund_no, order_no, transaction_id, amount, currency, after_sales_id, reason, timestamp},
- * header X-Ordo-Signature: sha256=<hex HMAC-SHA256(config.secret, body)>; a 2xx answer
- * {status: "succeeded", refund_id} is a refund made, anything else (another status, an HTTP
- * error, no answer within config.timeout_ms) a refund not made. */
+ * header X-Ordo-Signature: sha256=<hex HMAC-SHA256(config.secret, body)>. A 2xx answer
+ * {status: "succeeded", refund_id} is a refund made; a 2xx or 4xx answer (but 408 and 429)
+ * {status: "failed" | "refused", message} a refusal; anything else — no answer within
+ * config.timeout_ms, a connection error, a 5xx, 408, 429, an unreadable answer — unknown. */
 extern const refund_provider_t refund_provider_http;
 
 #endif

@@ -27,12 +27,31 @@ static size_t collect(char *ptr, size_t size, size_t n, void *ctx) {
     return add;
 }
 
-static void http_refund(const json_t *config, const refund_request_t *req, refund_outcome_t *out) {
+/* Aborts the transfer once the worker is asked to stop. */
+static int progress(void *ctx, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+                    curl_off_t ulnow) {
+    (void)dltotal;
+    (void)dlnow;
+    (void)ultotal;
+    (void)ulnow;
+    const atomic_bool *stop = ctx;
+    return stop && atomic_load(stop) ? 1 : 0;
+}
+
+static bool is_refusal(const char *status) {
+    return status && (strcmp(status, "failed") == 0 || strcmp(status, "refused") == 0);
+}
+
+static void http_refund(const json_t *config, const refund_request_t *req, refund_outcome_t *out,
+                        const atomic_bool *stop) {
     memset(out, 0, sizeof *out);
+    out->verdict = REFUND_UNKNOWN;
     const char *url = json_string_value(json_object_get(config, "url"));
     const char *secret = json_string_value(json_object_get(config, "secret"));
     json_int_t timeout = json_integer_value(json_object_get(config, "timeout_ms"));
     if (!url || !secret) {
+        /* Nothing was sent: definitely not paid. */
+        out->verdict = REFUND_REFUSED;
         snprintf(out->error, sizeof out->error, "the refund provider has no url or secret");
         return;
     }
@@ -47,6 +66,7 @@ static void http_refund(const json_t *config, const refund_request_t *req, refun
     CURL *curl = body ? curl_easy_init() : NULL;
     if (!curl) {
         free(body);
+        out->verdict = REFUND_REFUSED; /* nothing was sent */
         snprintf(out->error, sizeof out->error, "out of memory building the request");
         return;
     }
@@ -64,6 +84,9 @@ static void http_refund(const json_t *config, const refund_request_t *req, refun
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, &a);
     curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, (long)(timeout > 0 ? timeout : 10000));
     curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, progress);
+    curl_easy_setopt(curl, CURLOPT_XFERINFODATA, (void *)stop);
+    curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
     CURLcode rc = curl_easy_perform(curl);
     long status = 0;
     if (rc == CURLE_OK)
@@ -75,17 +98,25 @@ static void http_refund(const json_t *config, const refund_request_t *req, refun
     const char *st = json_string_value(json_object_get(answer, "status"));
     const char *ref = json_string_value(json_object_get(answer, "refund_id"));
     const char *msg = json_string_value(json_object_get(answer, "message"));
-    if (rc != CURLE_OK)
+    bool definite_http = (status >= 200 && status < 300) ||
+                         (status >= 400 && status < 500 && status != 408 && status != 429);
+    if (rc == CURLE_ABORTED_BY_CALLBACK) {
+        snprintf(out->error, sizeof out->error, "ordo stopped while waiting for the answer");
+    } else if (rc != CURLE_OK) {
         snprintf(out->error, sizeof out->error, "%s", curl_easy_strerror(rc));
-    else if (status < 200 || status >= 300)
-        snprintf(out->error, sizeof out->error, "the provider answered %ld%s%s", status,
-                 msg ? ": " : "", msg ? msg : "");
-    else if (!st || strcmp(st, "succeeded") != 0 || !ref)
-        snprintf(out->error, sizeof out->error, "the provider did not refund: %s%s%s",
-                 st ? st : "no status", msg ? ": " : "", msg ? msg : "");
-    else {
-        out->succeeded = true;
+    } else if (status >= 200 && status < 300 && st && strcmp(st, "succeeded") == 0 && ref) {
+        out->verdict = REFUND_SUCCEEDED;
         snprintf(out->provider_ref, sizeof out->provider_ref, "%s", ref);
+    } else if (definite_http && is_refusal(st)) {
+        out->verdict = REFUND_REFUSED;
+        snprintf(out->error, sizeof out->error, "the provider refused (%ld): %s", status,
+                 msg ? msg : st);
+    } else {
+        snprintf(out->error, sizeof out->error, "the provider answered %ld%s%s%s", status,
+                 st ? " " : "", st ? st : " without a readable status", msg ? ": " : "");
+        if (msg)
+            snprintf(out->error + strlen(out->error), sizeof out->error - strlen(out->error), "%s",
+                     msg);
     }
     json_decref(answer);
     free(a.buf);

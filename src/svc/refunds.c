@@ -11,16 +11,10 @@
 #include "svc/order_lines_edit.h"
 #include "svc/refund_provider.h"
 #include "svc/timeline.h"
-#include "util/timefmt.h"
 
 #define PROVIDER_KEY "refund_provider"
 
-typedef struct {
-    int64_t paid, refunded, pending, owed_edits, owed_cancel, refundable;
-} refund_budget_t;
-
-/* What may still be refunded of the order (see refunds.h). */
-static int budget_of(store_t *s, const order_rec_t *rec, refund_budget_t *b) {
+int refund_budget(store_t *s, const order_rec_t *rec, refund_budget_t *b) {
     memset(b, 0, sizeof *b);
     b->paid = exc_refund_due(rec->doc);
     int64_t committed = 0;
@@ -64,25 +58,16 @@ typedef struct {
     int64_t refund_id;      /* set by the run (refund_op); given (retry) */
     int64_t amount;
     bool retry;
-    bool was_pending; /* retry of a refund whose outcome was never recorded */
-    /* For the provider call, from the run. */
-    json_t *config;
-    char order_no[32];
-    char transaction_id[ORDO_EXTERNAL_ID_MAX + 1];
-    char reason[ORDO_REASON_MAX + 1];
 } refund_op_t;
 
-static ordo_err_t load_provider(store_t *s, refund_op_t *x) {
+static ordo_err_t provider_configured(store_t *s, svc_op_t *op) {
     char *text = NULL;
     int rc = s->vt->after_sales->config_get(s, PROVIDER_KEY, &text);
-    if (rc == STORE_NOT_FOUND)
-        return svc_fail(&x->op.result, ORDO_E_CONFLICT,
-                        "no refund provider is configured: PUT /v1/refunds/provider first");
-    if (rc != STORE_OK)
-        return ORDO_E_STORE;
-    x->config = json_loads(text, 0, NULL);
     free(text);
-    return x->config ? ORDO_E_OK : ORDO_E_STORE;
+    if (rc == STORE_NOT_FOUND)
+        return svc_fail(&op->result, ORDO_E_CONFLICT,
+                        "no refund provider is configured: PUT /v1/refunds/provider first");
+    return rc == STORE_OK ? ORDO_E_OK : ORDO_E_STORE;
 }
 
 /* The ticket may take a refund now (its state machine has the move). */
@@ -105,200 +90,111 @@ static ordo_err_t ticket_takes_refund(store_t *s, refund_op_t *x, json_t **ticke
                         : "");
 }
 
+/* A new refund, or a refused one asked again: the ticket takes it and the budget has room. */
+static ordo_err_t check_new_money(store_t *s, refund_op_t *x) {
+    json_t *ticket = NULL;
+    order_rec_t rec = {0};
+    ordo_err_t e = ticket_takes_refund(s, x, &ticket);
+    if (e == ORDO_E_OK)
+        e = provider_configured(s, &x->op);
+    if (e == ORDO_E_OK &&
+        s->vt->order_get(s, json_integer_value(json_object_get(ticket, "order_id")), NULL, &rec) !=
+            STORE_OK)
+        e = ORDO_E_STORE;
+    refund_budget_t b;
+    if (e == ORDO_E_OK && refund_budget(s, &rec, &b) != STORE_OK)
+        e = ORDO_E_STORE;
+    if (e == ORDO_E_OK && x->amount > b.refundable) {
+        char msg[256];
+        snprintf(msg, sizeof msg,
+                 "at most %lld fen can still be refunded: paid %lld, refunds pending or made "
+                 "%lld, owed by line edits %lld, owed by a cancellation or logistics case %lld",
+                 (long long)b.refundable, (long long)b.paid, (long long)(b.refunded + b.pending),
+                 (long long)b.owed_edits, (long long)b.owed_cancel);
+        if (x->retry) {
+            e = svc_fail(&x->op.result, ORDO_E_CONFLICT, "refund %lld cannot be retried: %s",
+                         (long long)x->refund_id, msg);
+        } else {
+            field_errors_add(svc_errors(&x->op.result), "amount", "exceeds_paid", "%s", msg);
+            e = svc_fail(&x->op.result, ORDO_E_VALIDATION, "the refund exceeds what was paid");
+        }
+    }
+    if (e == ORDO_E_OK && !x->retry) {
+        refund_rec_t r = {.order_id = rec.id,
+                          .after_sales_id = x->after_sales_id,
+                          .amount_fen = x->amount,
+                          .provider = refund_provider_http.name,
+                          .actor = x->op.actor,
+                          .now_ms = x->op.now_ms};
+        if (s->vt->after_sales->refund_insert(s, &r, &x->refund_id) != STORE_OK)
+            e = ORDO_E_STORE;
+    }
+    json_decref(ticket);
+    order_rec_clear(&rec);
+    return e;
+}
+
+/* Records the request (or the retry) as pending and due now; the refund worker asks the
+ * provider (jobs/refund_worker.c): no HTTP thread waits for it. */
 static ordo_err_t start_run(store_t *s, svc_op_t *op) {
     refund_op_t *x = (refund_op_t *)op;
-    json_t *ticket = NULL, *refund = NULL;
-    order_rec_t rec = {0};
     ordo_err_t e = ORDO_E_OK;
+    const char *was = "new";
     if (x->retry) {
+        json_t *refund = NULL;
         int rc = s->vt->after_sales->refund_get(s, x->refund_id, &refund);
         if (rc == STORE_NOT_FOUND)
             return svc_fail(&op->result, ORDO_E_NOT_FOUND, "no refund %lld",
                             (long long)x->refund_id);
         if (rc != STORE_OK)
             return ORDO_E_STORE;
-        const char *status = json_string_value(json_object_get(refund, "status"));
         x->after_sales_id = json_integer_value(json_object_get(refund, "after_sales_id"));
         x->amount = json_integer_value(json_object_get(refund, "amount"));
-        /* A pending refund whose answer never came (the server stopped, the client went
-         * away before it was asked) is asked again too: same refund_no, one refund. */
+        const char *status = json_string_value(json_object_get(refund, "status"));
         if (strcmp(status, "succeeded") == 0)
             e = svc_fail(&op->result, ORDO_E_CONFLICT, "refund %lld already succeeded",
                          (long long)x->refund_id);
         else if (strcmp(status, "pending") == 0)
-            x->was_pending = true;
+            was = "pending"; /* still held: asked again now rather than at its next attempt */
+        else
+            was = "refused";
         json_decref(refund);
     }
-    if (e == ORDO_E_OK)
-        e = ticket_takes_refund(s, x, &ticket);
-    if (e == ORDO_E_OK)
-        e = load_provider(s, x);
-    if (e == ORDO_E_OK &&
-        s->vt->order_get(s, json_integer_value(json_object_get(ticket, "order_id")), NULL, &rec) !=
-            STORE_OK)
-        e = ORDO_E_STORE;
-    refund_budget_t b;
-    if (e == ORDO_E_OK && budget_of(s, &rec, &b) != STORE_OK)
-        e = ORDO_E_STORE;
-    if (e == ORDO_E_OK && x->was_pending)
-        b.refundable += x->amount; /* already counted as pending */
-    if (e == ORDO_E_OK && x->amount > b.refundable) {
-        char msg[256];
-        snprintf(msg, sizeof msg,
-                 "at most %lld fen can still be refunded: paid %lld, refunds pending or made "
-                 "%lld, owed by line edits %lld, owed by a cancellation %lld",
-                 (long long)b.refundable, (long long)b.paid, (long long)(b.refunded + b.pending),
-                 (long long)b.owed_edits, (long long)b.owed_cancel);
-        if (x->retry) {
-            e = svc_fail(&op->result, ORDO_E_CONFLICT, "refund %lld cannot be retried: %s",
-                         (long long)x->refund_id, msg);
-        } else {
-            field_errors_add(svc_errors(&op->result), "amount", "exceeds_paid", "%s", msg);
-            e = svc_fail(&op->result, ORDO_E_VALIDATION, "the refund exceeds what was paid");
-        }
-    }
-    if (e == ORDO_E_OK) {
-        const json_t *payment = json_object_get(rec.doc, "payment");
-        snprintf(x->order_no, sizeof x->order_no, "%s", rec.order_no);
-        const char *tx = json_string_value(json_object_get(payment, "transaction_id"));
-        snprintf(x->transaction_id, sizeof x->transaction_id, "%s", tx ? tx : "");
-        snprintf(x->reason, sizeof x->reason, "%s",
-                 json_string_value(json_object_get(ticket, "reason")));
-        int rc;
-        char text[160];
-        if (x->retry) {
-            rc = s->vt->after_sales->refund_retry(s, x->refund_id, op->now_ms);
-            snprintf(text, sizeof text, "refund %lld of %lld fen retried", (long long)x->refund_id,
-                     (long long)x->amount);
-        } else {
-            refund_rec_t r = {.order_id = rec.id,
-                              .after_sales_id = x->after_sales_id,
-                              .amount_fen = x->amount,
-                              .provider = refund_provider_http.name,
-                              .actor = op->actor,
-                              .now_ms = op->now_ms};
-            rc = s->vt->after_sales->refund_insert(s, &r, &x->refund_id);
-            snprintf(text, sizeof text, "refund %lld of %lld fen requested",
-                     (long long)x->refund_id, (long long)x->amount);
-        }
+    /* A pending refund's amount is held already and its ticket may have moved on: it is
+     * resolved whatever the ticket says now. */
+    if (e == ORDO_E_OK && strcmp(was, "pending") != 0)
+        e = check_new_money(s, x);
+    if (e == ORDO_E_OK && x->retry) {
+        int rc = s->vt->after_sales->refund_retry(s, x->refund_id, op->now_ms);
         if (rc == STORE_CONFLICT)
             e = svc_fail(&op->result, ORDO_E_CONFLICT, "refund %lld changed meanwhile",
                          (long long)x->refund_id);
-        else if (rc != STORE_OK ||
-                 as_log_note(s, op, x->after_sales_id, "refund", text, NULL) != STORE_OK)
+        else if (rc != STORE_OK)
             e = ORDO_E_STORE;
     }
-    json_decref(ticket);
-    order_rec_clear(&rec);
-    if (e == ORDO_E_OK)
-        svc_ok(&op->result, x->retry ? 200 : 201, NULL);
-    return e;
-}
-
-/* ---- recording the provider's answer ---- */
-
-typedef struct {
-    svc_op_t op;
-    int64_t refund_id, after_sales_id, amount;
-    refund_outcome_t out;
-} settle_op_t;
-
-static ordo_err_t settle_run(store_t *s, svc_op_t *op) {
-    settle_op_t *x = (settle_op_t *)op;
-    json_t *refund = NULL, *ticket = NULL;
-    int rc = s->vt->after_sales->refund_result(s, x->refund_id,
-                                               x->out.succeeded ? "succeeded" : "failed",
-                                               x->out.succeeded ? x->out.provider_ref : NULL,
-                                               x->out.succeeded ? NULL : x->out.error, op->now_ms);
-    if (rc != STORE_OK && rc != STORE_CONFLICT)
-        return ORDO_E_STORE;
-    char text[400];
-    if (x->out.succeeded)
-        snprintf(text, sizeof text, "refund %lld: %lld fen refunded (provider reference %s)",
-                 (long long)x->refund_id, (long long)x->amount, x->out.provider_ref);
+    char text[200];
+    if (x->retry)
+        snprintf(text, sizeof text, "refund %lld (R%lld) of %lld fen retried (it was %s)",
+                 (long long)x->refund_id, (long long)x->refund_id, (long long)x->amount, was);
     else
-        snprintf(text, sizeof text,
-                 "refund %lld of %lld fen failed: %s; it may be retried (POST "
-                 "/v1/refunds/%lld/retry)",
-                 (long long)x->refund_id, (long long)x->amount, x->out.error,
-                 (long long)x->refund_id);
-    ordo_err_t e = as_load(s, op, x->after_sales_id, &ticket);
-    if (e != ORDO_E_OK)
-        return e;
-    if (x->out.succeeded) {
-        e = as_move(s, op, ticket, AS_EV_REFUND, text, NULL);
-        if (e == ORDO_E_ILLEGAL_TRANSITION) {
-            /* The ticket moved on meanwhile (closed): the money went back all the same. */
-            svc_result_clear(&op->result);
-            svc_result_init(&op->result);
-            e = as_log_note(s, op, x->after_sales_id, "refund", text, NULL) == STORE_OK
-                    ? ORDO_E_OK
-                    : ORDO_E_STORE;
-        }
-    } else if (as_log_note(s, op, x->after_sales_id, "refund", text, NULL) != STORE_OK) {
+        snprintf(text, sizeof text, "refund %lld (R%lld) of %lld fen requested",
+                 (long long)x->refund_id, (long long)x->refund_id, (long long)x->amount);
+    if (e == ORDO_E_OK && x->after_sales_id &&
+        as_log_note(s, op, x->after_sales_id, "refund", text, NULL) != STORE_OK)
         e = ORDO_E_STORE;
-    }
-    if (e == ORDO_E_OK && timeline_note(s, json_integer_value(json_object_get(ticket, "order_id")),
-                                        json_string_value(json_object_get(ticket, "order_no")),
-                                        op->actor, "refund", text, op->now_ms) != STORE_OK)
-        e = ORDO_E_STORE;
-    json_decref(ticket);
-    if (e != ORDO_E_OK)
-        return e;
     json_t *view = NULL;
-    if (s->vt->after_sales->refund_get(s, x->refund_id, &refund) != STORE_OK ||
-        as_view(s, x->after_sales_id, op->now_ms, &view) != STORE_OK) {
-        json_decref(refund);
-        return ORDO_E_STORE;
-    }
-    json_object_set_new(refund, "after_sales", view);
-    svc_ok(&op->result, 200, refund);
+    if (e == ORDO_E_OK && s->vt->after_sales->refund_get(s, x->refund_id, &view) != STORE_OK)
+        e = ORDO_E_STORE;
+    if (e != ORDO_E_OK)
+        return e;
+    svc_ok(&op->result, 202, view);
+    snprintf(op->result.created, sizeof op->result.created, "%lld", (long long)x->refund_id);
     return ORDO_E_OK;
 }
 
 static void start_finish(svc_op_t *op) {
-    refund_op_t *x = (refund_op_t *)op;
-    if (op->result.err != ORDO_E_OK)
-        return;
-    refund_request_t req = {.order_no = x->order_no,
-                            .transaction_id = x->transaction_id,
-                            .amount_fen = x->amount,
-                            .after_sales_id = x->after_sales_id,
-                            .reason = x->reason};
-    char refund_no[32];
-    snprintf(refund_no, sizeof refund_no, "R%lld", (long long)x->refund_id);
-    req.refund_no = refund_no;
-    settle_op_t *settle = (settle_op_t *)svc_op_alloc(sizeof *settle, op->app, op->actor);
-    if (!settle) {
-        svc_fail(&op->result, ORDO_E_OVERLOADED,
-                 "out of memory: refund %lld stays pending; retry it later",
-                 (long long)x->refund_id);
-        return;
-    }
-    refund_provider_http.refund(x->config, &req, &settle->out);
-    settle->op.run = settle_run;
-    settle->refund_id = x->refund_id;
-    settle->after_sales_id = x->after_sales_id;
-    settle->amount = x->amount;
-    svc_op_run_sync(&settle->op);
-    if (settle->op.result.err != ORDO_E_OK) {
-        svc_fail(&op->result, settle->op.result.err, "refund %lld: %s", (long long)x->refund_id,
-                 settle->op.result.detail);
-    } else if (!settle->out.succeeded) {
-        svc_fail(&op->result, ORDO_E_REFUND_FAILED,
-                 "refund %lld of %lld fen failed: %s; the ticket is unchanged and the refund "
-                 "may be retried: POST /v1/refunds/%lld/retry",
-                 (long long)x->refund_id, (long long)x->amount, settle->out.error,
-                 (long long)x->refund_id);
-    } else {
-        svc_ok(&op->result, x->retry ? 200 : 201, json_incref(settle->op.result.body));
-        snprintf(op->result.created, sizeof op->result.created, "%lld", (long long)x->refund_id);
-    }
-    svc_op_free(&settle->op);
-}
-
-static void start_destroy(svc_op_t *op) {
-    json_decref(((refund_op_t *)op)->config);
+    if (op->result.err == ORDO_E_OK && op->app->refunds_wake)
+        op->app->refunds_wake(op->app->refunds_wake_ctx);
 }
 
 static refund_op_t *alloc_refund(app_t *app, const char *actor) {
@@ -307,7 +203,6 @@ static refund_op_t *alloc_refund(app_t *app, const char *actor) {
         return NULL;
     x->op.run = start_run;
     x->op.finish = start_finish;
-    x->op.destroy = start_destroy;
     return x;
 }
 
@@ -346,6 +241,165 @@ svc_op_t *refund_retry_op(app_t *app, int64_t refund_id, const char *actor) {
     return &x->op;
 }
 
+/* ---- the refund worker's side: asking the provider, recording its answer ---- */
+
+void refund_ask(app_t *app, const json_t *refund, refund_outcome_t *out, const atomic_bool *stop) {
+    memset(out, 0, sizeof *out);
+    out->verdict = REFUND_UNKNOWN;
+    store_t *s = app_reader(app);
+    char *text = NULL;
+    json_t *config = NULL, *ticket = NULL;
+    order_rec_t rec = {0};
+    int64_t after_sales_id = json_integer_value(json_object_get(refund, "after_sales_id"));
+    if (!s || s->vt->after_sales->config_get(s, PROVIDER_KEY, &text) != STORE_OK ||
+        !(config = json_loads(text, 0, NULL)) ||
+        s->vt->order_get(s, json_integer_value(json_object_get(refund, "order_id")), NULL, &rec) !=
+            STORE_OK ||
+        (after_sales_id && s->vt->after_sales->get(s, after_sales_id, &ticket) != STORE_OK)) {
+        /* Not asked: held and asked again later. */
+        snprintf(out->error, sizeof out->error,
+                 "cannot read the refund provider's settings, the order or the ticket");
+    } else {
+        const char *tx = json_string_value(
+            json_object_get(json_object_get(rec.doc, "payment"), "transaction_id"));
+        const char *reason = json_string_value(json_object_get(ticket, "reason"));
+        refund_request_t req = {.refund_no =
+                                    json_string_value(json_object_get(refund, "refund_no")),
+                                .order_no = rec.order_no,
+                                .transaction_id = tx ? tx : "",
+                                .amount_fen = json_integer_value(json_object_get(refund, "amount")),
+                                .after_sales_id = after_sales_id,
+                                .reason = reason ? reason : ""};
+        refund_provider_http.refund(config, &req, out, stop);
+    }
+    free(text);
+    json_decref(config);
+    json_decref(ticket);
+    order_rec_clear(&rec);
+}
+
+typedef struct {
+    svc_op_t op;
+    int64_t refund_id;
+    int64_t next_attempt_ms;
+    int alert_attempts;
+    refund_outcome_t out;
+} settle_op_t;
+
+/* What the after-sales log and the order timeline say of the attempt; "" when nothing: an
+ * unknown outcome is told the first time and once more when it has lasted alert_attempts. */
+static void settle_text(const settle_op_t *x, const json_t *refund, char *text, size_t len) {
+    long long id = (long long)x->refund_id;
+    long long amount = (long long)json_integer_value(json_object_get(refund, "amount"));
+    long long attempts = (long long)json_integer_value(json_object_get(refund, "attempts")) + 1;
+    text[0] = '\0';
+    if (x->out.verdict == REFUND_SUCCEEDED)
+        snprintf(text, len, "refund %lld: %lld fen refunded (provider reference %s)", id, amount,
+                 x->out.provider_ref);
+    else if (x->out.verdict == REFUND_REFUSED)
+        snprintf(text, len,
+                 "refund %lld of %lld fen refused: %s; the amount is refundable again and the "
+                 "refund may be retried (POST /v1/refunds/%lld/retry)",
+                 id, amount, x->out.error, id);
+    else if (attempts == 1)
+        snprintf(text, len,
+                 "refund %lld of %lld fen: outcome unknown (%s); the amount stays held and R%lld "
+                 "is asked again until the provider answers",
+                 id, amount, x->out.error, id);
+    else if (attempts == x->alert_attempts)
+        snprintf(text, len,
+                 "refund %lld of %lld fen still unconfirmed after %lld attempts (%s): check R%lld "
+                 "with the provider; it is still asked again",
+                 id, amount, attempts, x->out.error, id);
+}
+
+static ordo_err_t settle_run(store_t *s, svc_op_t *op) {
+    settle_op_t *x = (settle_op_t *)op;
+    json_t *refund = NULL, *ticket = NULL;
+    int rc = s->vt->after_sales->refund_get(s, x->refund_id, &refund);
+    if (rc == STORE_NOT_FOUND)
+        return svc_fail(&op->result, ORDO_E_NOT_FOUND, "no refund %lld", (long long)x->refund_id);
+    if (rc != STORE_OK)
+        return ORDO_E_STORE;
+    char text[600];
+    settle_text(x, refund, text, sizeof text);
+    int64_t after_sales_id = json_integer_value(json_object_get(refund, "after_sales_id"));
+    int64_t order_id = json_integer_value(json_object_get(refund, "order_id"));
+    char order_no[32];
+    snprintf(order_no, sizeof order_no, "%s",
+             json_string_value(json_object_get(refund, "order_no")));
+    json_decref(refund);
+    refund = NULL;
+    static const char *const status_of[] = {[REFUND_SUCCEEDED] = "succeeded",
+                                            [REFUND_REFUSED] = "refused",
+                                            [REFUND_UNKNOWN] = "pending"};
+    bool paid = x->out.verdict == REFUND_SUCCEEDED;
+    rc = s->vt->after_sales->refund_result(
+        s, x->refund_id, status_of[x->out.verdict], paid ? x->out.provider_ref : NULL,
+        paid ? NULL : x->out.error, x->next_attempt_ms, op->now_ms);
+    /* Not pending any more: its outcome was recorded already; nothing to add. */
+    if (rc == STORE_CONFLICT)
+        return svc_fail(&op->result, ORDO_E_CONFLICT, "refund %lld is not pending",
+                        (long long)x->refund_id);
+    if (rc != STORE_OK)
+        return ORDO_E_STORE;
+    ordo_err_t e = ORDO_E_OK;
+    if (text[0] && after_sales_id) {
+        e = as_load(s, op, after_sales_id, &ticket);
+        if (e == ORDO_E_OK && paid) {
+            e = as_move(s, op, ticket, AS_EV_REFUND, text, NULL);
+            if (e == ORDO_E_ILLEGAL_TRANSITION) {
+                /* The ticket moved on meanwhile (closed): the money went back all the same. */
+                svc_result_clear(&op->result);
+                svc_result_init(&op->result);
+                e = ORDO_E_OK;
+                paid = false; /* told below as a note */
+            }
+        }
+        if (e == ORDO_E_OK && !paid &&
+            as_log_note(s, op, after_sales_id, "refund", text, NULL) != STORE_OK)
+            e = ORDO_E_STORE;
+        json_decref(ticket);
+    }
+    if (e == ORDO_E_OK && text[0] &&
+        timeline_note(s, order_id, order_no, op->actor, "refund", text, op->now_ms) != STORE_OK)
+        e = ORDO_E_STORE;
+    if (e != ORDO_E_OK)
+        return e;
+    if (s->vt->after_sales->refund_get(s, x->refund_id, &refund) != STORE_OK)
+        return ORDO_E_STORE;
+    svc_ok(&op->result, 200, refund);
+    return ORDO_E_OK;
+}
+
+svc_op_t *refund_settle_op(app_t *app, int64_t refund_id, const refund_outcome_t *out,
+                           int64_t next_attempt_ms, int alert_attempts) {
+    settle_op_t *x = (settle_op_t *)svc_op_alloc(sizeof *x, app, "refund-worker");
+    if (!x)
+        return NULL;
+    x->op.run = settle_run;
+    x->refund_id = refund_id;
+    x->out = *out;
+    x->next_attempt_ms = next_attempt_ms;
+    x->alert_attempts = alert_attempts;
+    return &x->op;
+}
+
+void refunds_list(app_t *app, const refund_filter_t *f, svc_result_t *r) {
+    store_t *s = app_reader(app);
+    json_t *items = NULL;
+    if (!s || s->vt->after_sales->refunds_list(s, f, &items) != STORE_OK) {
+        svc_fail(r, ORDO_E_STORE, "cannot read the refunds");
+        return;
+    }
+    json_t *cursor = json_null();
+    if (json_array_size(items) == (size_t)f->limit && f->limit > 0)
+        cursor =
+            json_sprintf("%lld", (long long)json_integer_value(json_object_get(
+                                     json_array_get(items, json_array_size(items) - 1), "id")));
+    svc_ok(r, 200, json_pack("{s:o, s:o}", "items", items, "next_cursor", cursor));
+}
+
 void refund_get(app_t *app, int64_t id, svc_result_t *r) {
     store_t *s = app_reader(app);
     json_t *out = NULL;
@@ -369,7 +423,7 @@ void order_refunds(app_t *app, const char *order_no, svc_result_t *r) {
     refund_budget_t b;
     json_t *list = NULL;
     if (rc == STORE_OK)
-        rc = budget_of(s, &rec, &b);
+        rc = refund_budget(s, &rec, &b);
     if (rc == STORE_OK)
         rc = s->vt->after_sales->refunds_of_order(s, rec.id, &list);
     if (rc != STORE_OK) {

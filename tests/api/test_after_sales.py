@@ -1,8 +1,9 @@
 """After-sales end to end from shipped orders: tickets of each type (refund only, return and
 refund, exchange, reissue) through their state machine, the windows and quantity limits,
 receipts that restock sellable units and count damaged ones, refunds through a simulated
-payment provider (refused over what was paid; a provider failure leaves the refund failed and
-retryable), exchanges and reissues as linked orders that are short like any order when stock
+payment provider, asked by ordo's refund worker off the request threads (refused over what was
+paid; an answer not known — a timeout, a 5xx — keeps the refund pending and its amount held
+until the same refund_no is answered; a definite refusal frees it), exchanges and reissues as linked orders that are short like any order when stock
 is, and the settlement report; the buyer's return parcel tracked by Kuaidi100 pushes and a
 polled carrier API, and the SLA sweep. Against a real server, a real local HTTP refund
 provider and a real local carrier API."""
@@ -46,12 +47,17 @@ def shifted(text, minutes):
 class RefundProvider:
     """A payment provider's refund API: checks X-Ordo-Signature (HMAC-SHA256 of the body
     under the shared secret), makes one refund per refund_no (a retry of the same refund_no
-    answers the same refund), and fails while `failing` is set."""
+    answers the same refund and pays nothing more; `paid` counts the payouts per refund_no),
+    answers 503 while `failing` is set, refuses (422 {status: "refused"}) while `refusing`
+    is, and holds each request while `gate` is cleared (longer than ordo waits, when a test
+    wants a timeout: the held request still pays once released, as a real provider would)."""
 
     def __init__(self):
         self.requests = []
         self.refunds = {}
+        self.paid = {}
         self.failing = False
+        self.refusing = False
         self.gate = threading.Event()  # cleared: requests wait before they are answered
         self.gate.set()
         self.lock = threading.Lock()
@@ -70,7 +76,7 @@ class RefundProvider:
                     self.end_headers()
                     self.wfile.write(data)
                 except OSError:
-                    pass  # ordo went away before the answer (a test stops it on purpose)
+                    pass  # ordo went away before the answer (a timeout, or a test stopped it)
 
             def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
@@ -85,8 +91,13 @@ class RefundProvider:
                     if outer.failing:
                         return self.answer(503, {"status": "failed",
                                                  "message": "bank channel unavailable"})
-                    ref = outer.refunds.setdefault(doc["refund_no"],
-                                                   "RF%06d" % (len(outer.refunds) + 1))
+                    if outer.refusing and doc["refund_no"] not in outer.refunds:
+                        return self.answer(422, {"status": "refused",
+                                                 "message": "the transaction is closed"})
+                    if doc["refund_no"] not in outer.refunds:
+                        outer.refunds[doc["refund_no"]] = "RF%06d" % (len(outer.refunds) + 1)
+                        outer.paid[doc["refund_no"]] = doc["amount"]
+                    ref = outer.refunds[doc["refund_no"]]
                 self.answer(200, {"status": "succeeded", "refund_id": ref})
 
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
@@ -94,12 +105,22 @@ class RefundProvider:
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
 
+    def sent(self, refund):
+        """The requests that asked for this refund."""
+        with self.lock:
+            return [r for r in self.requests if r["refund_no"] == refund["refund_no"]]
+
     def close(self):
+        self.gate.set()
         self.server.shutdown()
         self.server.server_close()
 
 
 class AfterSalesTest(ServerTestCase):
+    # Quick retries of refunds whose outcome is not known, so tests await them.
+    ENV = {"ORDO_REFUND_BACKOFF_MS": "100", "ORDO_REFUND_BACKOFF_CAP_MS": "400",
+           "ORDO_REFUND_ALERT_ATTEMPTS": "3"}
+
     @classmethod
     def setUpCatalog(cls):
         s = cls.srv
@@ -175,6 +196,30 @@ class AfterSalesTest(ServerTestCase):
 
     def ticket(self, tid):
         return self.srv.ok("GET", "/v1/after-sales/%d" % tid)
+
+    def ask_refund(self, tid, amount):
+        """POSTs a refund: answered 202 at once, pending; the refund worker asks the provider."""
+        status, headers, body = self.srv.request("POST", "/v1/after-sales/%d/refund" % tid,
+                                                 {"amount": amount})
+        self.assertEqual(status, 202, body)
+        self.assertEqual((body["status"], body["amount"]), ("pending", amount))
+        self.assertEqual(body["refund_no"], "R%d" % body["id"])
+        self.assertEqual(headers.get("location"), "/v1/refunds/%d" % body["id"])
+        return body
+
+    def refund_when(self, refund, cond, what):
+        return wait_for(lambda: (lambda r: r if cond(r) else None)(
+            self.srv.ok("GET", "/v1/refunds/%d" % refund["id"])), what=what)
+
+    def settled(self, refund):
+        """The refund once the provider's answer is recorded (not pending any more)."""
+        return self.refund_when(refund, lambda r: r["status"] != "pending",
+                                "refund %s settled" % refund["refund_no"])
+
+    def refunded(self, tid, amount):
+        done = self.settled(self.ask_refund(tid, amount))
+        self.assertEqual(done["status"], "succeeded", done)
+        return done
 
     def k100(self, number, state, data, com="zhongtong"):
         """A Kuaidi100 subscription push (newest event first), signed with the salt."""
@@ -276,15 +321,14 @@ class AfterSalesTest(ServerTestCase):
                  expect=409)  # received once
 
         # Refunds: partial, then what is left; never more than was paid (6000).
-        first = self.srv.ok("POST", "/v1/after-sales/%d/refund" % tid, {"amount": 2000},
-                            expect=(201,))
+        first = self.refunded(tid, 2000)
         self.assertEqual((first["status"], first["amount"]), ("succeeded", 2000))
-        self.assertEqual(first["after_sales"]["status"], "refunded")
+        self.assertEqual(self.ticket(tid)["status"], "refunded")
         self.assertTrue(first["provider_ref"].startswith("RF"))
         body = self.act(tid, "refund", {"amount": 4001}, expect=422)
         self.assertEqual(body["errors"][0]["field"], "amount")
         self.assertEqual(body["errors"][0]["code"], "exceeds_paid")
-        self.srv.ok("POST", "/v1/after-sales/%d/refund" % tid, {"amount": 4000}, expect=(201,))
+        self.refunded(tid, 4000)
         self.act(tid, "refund", {"amount": 1}, expect=422)
         summary = self.srv.ok("GET", "/v1/orders/%s/refunds" % q(no))
         self.assertEqual((summary["paid"], summary["refunded"], summary["refundable"]),
@@ -522,76 +566,187 @@ class AfterSalesTest(ServerTestCase):
         self.assertValidation(self.srv.request("POST", "/v1/after-sales/sweep",
                                                {"as_of": "tomorrow"}), ("as_of", "invalid"))
 
-    def test_provider_failure_leaves_the_refund_retryable(self):
+    def refund_only(self, price):
+        """An approved refund_only ticket of a shipped one-line order: (order_no, ticket id)."""
         wh = self.warehouse()
         a = self.sku(wh, 10)
-        no = self.shipped_order([(a, 1, 5000)], wh)
+        no = self.shipped_order([(a, 1, price)], wh)
         tid = self.open_ticket(no, "refund_only", [{"sku": a, "qty": 1}])["id"]
         self.act(tid, "approve")
+        return no, tid
+
+    def budget(self, no):
+        return self.srv.ok("GET", "/v1/orders/%s/refunds" % q(no))
+
+    def test_a_provider_5xx_keeps_the_refund_pending_and_held(self):
+        no, tid = self.refund_only(5000)
         self.provider.failing = True
         try:
-            status, _, body = self.srv.request("POST", "/v1/after-sales/%d/refund" % tid,
-                                               {"amount": 5000})
+            refund = self.ask_refund(tid, 3000)
+            # Not known whether it paid: still pending, asked again (backoff), amount held.
+            again = self.refund_when(refund, lambda r: r["attempts"] >= 2,
+                                     "a second attempt of %s" % refund["refund_no"])
+            self.assertEqual(again["status"], "pending")
+            self.assertIn("503", again["error"])
+            self.assertIsNotNone(again["next_attempt_at"])
+            b = self.budget(no)
+            self.assertEqual((b["pending"], b["refunded"], b["refundable"]), (3000, 0, 2000))
+            body = self.act(tid, "refund", {"amount": 2001}, expect=422)
+            self.assertEqual(body["errors"][0]["code"], "exceeds_paid")
+            self.assertEqual(self.ticket(tid)["status"], "approved")  # not refunded yet
+            # Stuck refunds are listed, and the ticket and order say so.
+            stuck = self.srv.ok("GET", "/v1/refunds?status=pending&min_attempts=2")["items"]
+            self.assertIn(refund["id"], [r["id"] for r in stuck])
+            self.assertValidation(self.srv.request("GET", "/v1/refunds?status=failed"),
+                                  ("status", "out_of_range"))
+            self.assertValidation(self.srv.request("GET", "/v1/refunds?min_attempts=0"),
+                                  ("min_attempts", "out_of_range"))
+            self.refund_when(refund, lambda r: r["attempts"] >= 3, "the alert attempt")
+            notes = [e["text"] for e in self.ticket(tid)["timeline"] if e["kind"] == "refund"]
+            self.assertTrue(any("outcome unknown" in t for t in notes), notes)
+            self.assertTrue(any("still unconfirmed after 3 attempts" in t for t in notes), notes)
         finally:
             self.provider.failing = False
-        self.assertEqual(status, 502, body)
-        self.assertEqual(body["code"], "refund_failed")
-        self.conforms("/v1/after-sales/{id}/refund", "POST", (status, _, body))
-        view = self.ticket(tid)
-        self.assertEqual(view["status"], "approved")  # not refunded
-        [refund] = view["refunds"]
-        self.assertEqual((refund["status"], refund["attempts"]), ("failed", 1))
-        self.assertIn("503", refund["error"])
-        # A failed refund does not hold the amount: the same 5000 is still refundable...
-        self.assertEqual(self.srv.ok("GET", "/v1/orders/%s/refunds" % q(no))["refundable"], 5000)
-        # ...and is retried under the same refund number.
-        done = self.conforms("/v1/refunds/{id}/retry", "POST", self.srv.request(
-            "POST", "/v1/refunds/%d/retry" % refund["id"]))
-        self.assertEqual((done["status"], done["attempts"]), ("succeeded", 2))
-        self.assertEqual(done["after_sales"]["status"], "refunded")
-        sent = [r for r in self.provider.requests if r["refund_no"] == "R%d" % refund["id"]]
-        self.assertEqual(len(sent), 2)
-        self.assertEqual({(r["order_no"], r["amount"]) for r in sent}, {(no, 5000)})
-        self.srv.request("POST", "/v1/refunds/%d/retry" % refund["id"])
+        done = self.settled(refund)
+        self.assertEqual(done["status"], "succeeded", done)
+        self.assertEqual(self.provider.paid, {**self.provider.paid, refund["refund_no"]: 3000})
+        self.assertGreaterEqual(len(self.provider.sent(refund)), 3)
+        self.assertEqual(self.ticket(tid)["status"], "refunded")
         self.assertEqual(self.srv.request("POST", "/v1/refunds/%d/retry" % refund["id"])[0], 409)
-        self.assertEqual(self.srv.ok("GET", "/v1/refunds/%d" % refund["id"])["status"],
-                         "succeeded")
+        self.assertNotIn(refund["id"], [r["id"] for r in self.srv.ok(
+            "GET", "/v1/refunds?status=pending")["items"]])
+        self.act(tid, "refund", {"amount": 2001}, expect=422)
+        self.refunded(tid, 2000)
+        b = self.budget(no)
+        self.assertEqual((b["refunded"], b["pending"], b["refundable"]), (5000, 0, 0))
+
+    def test_a_provider_timeout_keeps_the_refund_pending_and_pays_once(self):
+        no, tid = self.refund_only(5000)
+        s = self.srv
+        # The provider takes longer than ordo waits: it pays, but ordo never hears of it.
+        s.ok("PUT", "/v1/refunds/provider", {"url": self.provider.url, "secret": SECRET,
+                                             "timeout_ms": 200})
+        self.provider.gate.clear()
+        try:
+            refund = self.ask_refund(tid, 3000)
+            timed_out = self.refund_when(refund, lambda r: r["attempts"] >= 1,
+                                         "the first attempt to time out")
+            self.assertEqual(timed_out["status"], "pending")
+            self.assertIn("imeout", timed_out["error"])
+            self.assertEqual(self.budget(no)["refundable"], 2000)
+            body = self.act(tid, "refund", {"amount": 2001}, expect=422)
+            self.assertEqual(body["errors"][0]["field"], "amount")
+        finally:
+            self.provider.gate.set()
+            s.ok("PUT", "/v1/refunds/provider", {"url": self.provider.url, "secret": SECRET,
+                                                 "timeout_ms": 5000})
+        # The provider recovers: the same refund_no is answered with the refund it made.
+        done = self.settled(refund)
+        self.assertEqual(done["status"], "succeeded", done)
+        sent = self.provider.sent(refund)
+        self.assertGreaterEqual(len(sent), 2)
+        self.assertEqual({(r["order_no"], r["amount"]) for r in sent}, {(no, 3000)})
+        self.assertEqual(self.provider.paid[refund["refund_no"]], 3000)  # paid once
+        self.assertEqual(done["provider_ref"], self.provider.refunds[refund["refund_no"]])
+        b = self.budget(no)
+        self.assertEqual((b["refunded"], b["pending"], b["refundable"]), (3000, 0, 2000))
+
+    def test_a_definite_refusal_frees_the_amount(self):
+        no, tid = self.refund_only(5000)
+        self.provider.refusing = True
+        try:
+            refund = self.settled(self.ask_refund(tid, 5000))
+        finally:
+            self.provider.refusing = False
+        self.assertEqual((refund["status"], refund["attempts"]), ("refused", 1))
+        self.assertIn("the transaction is closed", refund["error"])
+        self.assertNotIn(refund["refund_no"], self.provider.paid)
+        self.assertEqual(self.ticket(tid)["status"], "approved")
+        b = self.budget(no)
+        self.assertEqual((b["pending"], b["refundable"]), (0, 5000))
+        # Retried by hand under the same refund number, the budget permitting.
+        resp = self.srv.request("POST", "/v1/refunds/%d/retry" % refund["id"])
+        self.assertEqual(resp[0], 202, resp)
+        self.conforms("/v1/refunds/{id}/retry", "POST", resp)
+        again = self.settled(refund)
+        self.assertEqual((again["status"], again["attempts"]), ("succeeded", 2))
+        self.assertEqual(self.provider.paid[refund["refund_no"]], 5000)
+        self.assertEqual(self.ticket(tid)["status"], "refunded")
         self.act(tid, "refund", {"amount": 1}, expect=422)  # everything paid went back
 
-    def test_a_refund_whose_answer_was_lost_is_retried_once(self):
-        wh = self.warehouse()
-        a = self.sku(wh, 10)
-        no = self.shipped_order([(a, 1, 4200)], wh)
-        tid = self.open_ticket(no, "refund_only", [{"sku": a, "qty": 1}])["id"]
-        self.act(tid, "approve")
+    def test_a_slow_provider_does_not_hold_the_api(self):
+        no, tid = self.refund_only(4000)
+        _, tid2 = self.refund_only(4000)
+        self.provider.gate.clear()  # holds every refund request until released
+        try:
+            asked = len(self.provider.requests)
+            first = self.ask_refund(tid, 1000)
+            second = self.ask_refund(tid2, 1000)
+            wait_for(lambda: len(self.provider.requests) > asked, what="the provider asked")
+            # More requests than the server has threads, while the provider holds one.
+            for _ in range(3):
+                self.assertTrue(self.srv.ok("GET", "/healthz"))
+                self.assertIn("items", self.srv.ok("GET", "/v1/orders?limit=5"))
+                self.srv.get_order(no)
+            self.assertEqual(self.srv.ok("GET", "/v1/refunds/%d" % first["id"])["status"],
+                             "pending")  # still in flight: the provider has not answered
+        finally:
+            self.provider.gate.set()
+        for r in (first, second):
+            self.assertEqual(self.settled(r)["status"], "succeeded")
+
+    def test_a_refund_whose_answer_was_lost_is_asked_again_at_start(self):
+        no, tid = self.refund_only(4200)
         # The provider takes the request and makes the refund, but ordo stops before it
         # records the answer: the refund stays pending and holds its amount.
         self.provider.gate.clear()
         asked = len(self.provider.requests)
-        def ask():
-            try:
-                self.srv.request("POST", "/v1/after-sales/%d/refund" % tid, {"amount": 4200})
-            except OSError:
-                pass  # the server is killed mid-request
-        worker = threading.Thread(target=ask, daemon=True)
-        worker.start()
-        wait_for(lambda: len(self.provider.requests) > asked, what="the refund request")
-        self.srv.kill9()
-        self.provider.gate.set()
-        worker.join(30)
+        try:
+            refund = self.ask_refund(tid, 4200)
+            wait_for(lambda: len(self.provider.requests) > asked, what="the refund request")
+            self.srv.kill9()
+        finally:
+            self.provider.gate.set()
         self.srv.start()
-        [refund] = self.ticket(tid)["refunds"]
-        self.assertEqual(refund["status"], "pending")
-        self.act(tid, "refund", {"amount": 1}, expect=422)  # the pending amount is held
-        done = self.srv.ok("POST", "/v1/refunds/%d/retry" % refund["id"], expect=(200,))
+        done = self.settled(refund)
         self.assertEqual(done["status"], "succeeded")
-        self.assertEqual(done["after_sales"]["status"], "refunded")
-        sent = [r for r in self.provider.requests if r["refund_no"] == "R%d" % refund["id"]]
-        self.assertEqual(len(sent), 2)
-        self.assertEqual(len({self.provider.refunds["R%d" % refund["id"]]}), 1)
-        self.assertEqual(done["provider_ref"], self.provider.refunds["R%d" % refund["id"]])
+        self.assertEqual(self.ticket(tid)["status"], "refunded")
+        self.assertEqual(len(self.provider.sent(refund)), 2)
+        self.assertEqual(self.provider.paid[refund["refund_no"]], 4200)
+        self.assertEqual(done["provider_ref"], self.provider.refunds[refund["refund_no"]])
         self.assertEqual(self.srv.request("POST", "/v1/refunds/%d/retry" % refund["id"])[0],
                          409)
+        self.act(tid, "refund", {"amount": 1}, expect=422)
+
+    def test_logistics_and_after_sales_refunds_share_one_budget(self):
+        no, tid = self.refund_only(5000)
+        # A logistics case decides 3000 back: the ticket can refund only the other 2000.
+        case = self.srv.ok("POST", "/v1/orders/%s/logistics-cases" % q(no),
+                           {"kind": "damaged"}, expect=(201,))
+        self.srv.ok("POST", "/v1/exceptions/%d/actions" % case["id"],
+                    {"action": "refund", "amount": 3000})
+        self.act(tid, "refund", {"amount": 2001}, expect=422)
+        self.refunded(tid, 1500)
+        # ...and the case, the after-sales refund made: at most 500 more.
+        status, _, body = self.srv.request("POST", "/v1/exceptions/%d/actions" % case["id"],
+                                           {"action": "refund", "amount": 501})
+        self.assertEqual(status, 422, body)
+        self.assertEqual(body["errors"][0]["code"], "exceeds_paid")
+        # A pending after-sales refund holds its amount against the case too.
+        self.provider.gate.clear()
+        try:
+            held = self.ask_refund(tid, 400)
+            status, _, body = self.srv.request("POST", "/v1/exceptions/%d/actions" % case["id"],
+                                               {"action": "refund", "amount": 101})
+            self.assertEqual(status, 422, body)
+        finally:
+            self.provider.gate.set()
+        self.assertEqual(self.settled(held)["status"], "succeeded")
+        self.srv.ok("POST", "/v1/exceptions/%d/actions" % case["id"],
+                    {"action": "refund", "amount": 100})
+        b = self.budget(no)
+        self.assertEqual((b["paid"], b["refunded"], b["owed_by_cancellation"], b["refundable"]),
+                         (5000, 1900, 3100, 0))
 
     def test_exchange_with_short_stock_is_a_linked_short_order(self):
         wh = self.warehouse()
@@ -651,7 +806,7 @@ class AfterSalesTest(ServerTestCase):
         no2 = self.shipped_order([(a, 1, 3000)], wh)  # paid 3000
         tid = self.open_ticket(no1, "refund_only", [{"sku": a, "qty": 1}])["id"]
         self.act(tid, "approve")
-        self.srv.ok("POST", "/v1/after-sales/%d/refund" % tid, {"amount": 5000}, expect=(201,))
+        self.refunded(tid, 5000)
         # The buyers confirm receipt: each completion writes the order's settlement line.
         for no in (no1, no2):
             self.assertEqual(self.srv.ok("POST", "/v1/orders/%s/confirm" % q(no))["status"],

@@ -429,6 +429,14 @@ const char *const sqlite_migrations[] = {
     "  FROM parcels p JOIN orders o ON o.id = p.order_id WHERE p.status = 'shipped'"
     "  AND p.tracking_no IS NOT NULL AND p.shipment_id IS NOT NULL"
     "  AND o.status IN ('shipped', 'out_for_delivery');",
+    /* 23: refunds whose outcome is not known stay pending and are asked again by the refund
+     * worker at next_attempt_at (same refund_no); only a definite refusal, now 'refused',
+     * frees the amount. Refunds recorded 'failed' before this version keep their accounting
+     * (not held: an operator has seen them) under the new name. */
+    "ALTER TABLE refunds ADD COLUMN next_attempt_at INTEGER;"
+    "UPDATE refunds SET status = 'refused' WHERE status = 'failed';"
+    "UPDATE refunds SET next_attempt_at = updated_at WHERE status = 'pending';"
+    "CREATE INDEX refunds_due ON refunds(status, next_attempt_at);",
 };
 
 const int sqlite_migrations_count = sizeof sqlite_migrations / sizeof sqlite_migrations[0];

@@ -32,6 +32,7 @@ enum {
     A_REFUND_GET,
     A_REFUNDS_OF_ORDER,
     A_REFUNDS_SUM,
+    A_REFUNDS_LIST,
     A_CONFIG_GET,
     A_CONFIG_PUT,
     A_SETTLEMENT_PUT,
@@ -47,8 +48,8 @@ enum {
 
 #define REFUND_COLS                                                                                \
     "r.id, r.order_id, o.order_no, r.after_sales_id, r.amount_fen, r.status, r.provider, "         \
-    "r.provider_ref, r.error, r.attempts, r.created_at, r.updated_at, r.succeeded_at, r.actor "    \
-    "FROM refunds r JOIN orders o ON o.id = r.order_id"
+    "r.provider_ref, r.error, r.attempts, r.created_at, r.updated_at, r.succeeded_at, r.actor, "   \
+    "r.next_attempt_at FROM refunds r JOIN orders o ON o.id = r.order_id"
 
 _Static_assert(SQ_SLOTS_AFTER_SALES + A__COUNT <= SQ_SLOTS_AFTER_SALES_WATCH,
                "after-sales statements overflow their slots");
@@ -89,19 +90,25 @@ static const char *const sql_text[A__COUNT] = {
     [A_DAMAGED] = "SELECT warehouse, sku, qty FROM damaged_stock WHERE ?1 IS NULL OR "
                   "warehouse = ?1 ORDER BY warehouse, sku",
     [A_REFUND_INSERT] = "INSERT INTO refunds (order_id, after_sales_id, amount_fen, status, "
-                        "provider, created_at, updated_at, actor) VALUES (?1,?2,?3,'pending',?4,"
-                        "?5,?5,?6)",
+                        "provider, created_at, updated_at, actor, next_attempt_at) VALUES "
+                        "(?1,?2,?3,'pending',?4,?5,?5,?6,?5)",
+    /* Only a pending refund takes an outcome; one left pending gets its next attempt time. */
     [A_REFUND_RESULT] = "UPDATE refunds SET status = ?2, provider_ref = coalesce(?3, "
                         "provider_ref), error = ?4, attempts = attempts + 1, updated_at = ?5, "
-                        "succeeded_at = CASE WHEN ?2 = 'succeeded' THEN ?5 END WHERE id = ?1 AND "
-                        "status <> 'succeeded'",
-    [A_REFUND_RETRY] = "UPDATE refunds SET status = 'pending', updated_at = ?2 WHERE id = ?1 AND "
-                       "status IN ('failed', 'pending')",
+                        "succeeded_at = CASE WHEN ?2 = 'succeeded' THEN ?5 END, "
+                        "next_attempt_at = CASE WHEN ?2 = 'pending' THEN ?6 END WHERE id = ?1 "
+                        "AND status = 'pending'",
+    [A_REFUND_RETRY] = "UPDATE refunds SET status = 'pending', next_attempt_at = ?2, "
+                       "updated_at = ?2 WHERE id = ?1 AND status IN ('refused', 'pending')",
     [A_REFUND_GET] = "SELECT " REFUND_COLS " WHERE r.id = ?1",
     [A_REFUNDS_OF_ORDER] = "SELECT " REFUND_COLS " WHERE r.order_id = ?1 ORDER BY r.id",
-    [A_REFUNDS_SUM] = "SELECT coalesce(sum(CASE WHEN status <> 'failed' THEN amount_fen END), 0), "
-                      "coalesce(sum(CASE WHEN status = 'succeeded' THEN amount_fen END), 0) FROM "
-                      "refunds WHERE order_id = ?1",
+    [A_REFUNDS_SUM] = "SELECT coalesce(sum(CASE WHEN status IN ('pending', 'succeeded') THEN "
+                      "amount_fen END), 0), coalesce(sum(CASE WHEN status = 'succeeded' THEN "
+                      "amount_fen END), 0) FROM refunds WHERE order_id = ?1",
+    [A_REFUNDS_LIST] = "SELECT " REFUND_COLS " WHERE (?1 IS NULL OR r.status = ?1) AND "
+                       "r.attempts >= ?2 AND (?3 IS NULL OR r.next_attempt_at <= ?3) AND "
+                       "(?4 = 0 OR r.id < ?4) ORDER BY CASE WHEN ?3 IS NULL THEN -r.id ELSE "
+                       "r.next_attempt_at END, r.id LIMIT ?5",
     [A_CONFIG_GET] = "SELECT config FROM after_sales_config WHERE key = ?1",
     [A_CONFIG_PUT] = "INSERT INTO after_sales_config (key, config, updated_at, updated_by) VALUES "
                      "(?1,?2,?3,?4) ON CONFLICT (key) DO UPDATE SET config = excluded.config, "
@@ -208,15 +215,18 @@ static json_t *read_receipt(sqlite3_stmt *st) {
 }
 
 static json_t *read_refund(sqlite3_stmt *st) {
-    return json_pack("{s:I, s:I, s:s, s:o, s:I, s:s, s:s, s:o, s:o, s:I, s:o, s:o, s:o, s:s}", "id",
-                     (json_int_t)sqlite3_column_int64(st, 0), "order_id",
-                     (json_int_t)sqlite3_column_int64(st, 1), "order_no", col_text(st, 2),
-                     "after_sales_id", int_or_null(st, 3), "amount",
-                     (json_int_t)sqlite3_column_int64(st, 4), "status", col_text(st, 5), "provider",
-                     col_text(st, 6), "provider_ref", text_or_null(st, 7), "error",
-                     text_or_null(st, 8), "attempts", (json_int_t)sqlite3_column_int64(st, 9),
-                     "created_at", time_or_null(st, 10), "updated_at", time_or_null(st, 11),
-                     "succeeded_at", time_or_null(st, 12), "actor", col_text(st, 13));
+    char refund_no[32];
+    snprintf(refund_no, sizeof refund_no, "R%lld", (long long)sqlite3_column_int64(st, 0));
+    return json_pack(
+        "{s:I, s:s, s:I, s:s, s:o, s:I, s:s, s:s, s:o, s:o, s:I, s:o, s:o, s:o, s:s, "
+        "s:o}",
+        "id", (json_int_t)sqlite3_column_int64(st, 0), "refund_no", refund_no, "order_id",
+        (json_int_t)sqlite3_column_int64(st, 1), "order_no", col_text(st, 2), "after_sales_id",
+        int_or_null(st, 3), "amount", (json_int_t)sqlite3_column_int64(st, 4), "status",
+        col_text(st, 5), "provider", col_text(st, 6), "provider_ref", text_or_null(st, 7), "error",
+        text_or_null(st, 8), "attempts", (json_int_t)sqlite3_column_int64(st, 9), "created_at",
+        time_or_null(st, 10), "updated_at", time_or_null(st, 11), "succeeded_at",
+        time_or_null(st, 12), "actor", col_text(st, 13), "next_attempt_at", time_or_null(st, 14));
 }
 
 static int as_insert(store_t *s, const after_sales_rec_t *r, int64_t *id) {
@@ -492,7 +502,7 @@ static int as_refund_insert(store_t *s, const refund_rec_t *r, int64_t *id) {
 }
 
 static int as_refund_result(store_t *s, int64_t id, const char *status, const char *provider_ref,
-                            const char *error, int64_t now) {
+                            const char *error, int64_t next_attempt, int64_t now) {
     sqlite3_stmt *st = prep(s, A_REFUND_RESULT);
     if (!st)
         return STORE_ERROR;
@@ -501,6 +511,7 @@ static int as_refund_result(store_t *s, int64_t id, const char *status, const ch
     bind_text(st, 3, provider_ref);
     bind_text(st, 4, error);
     sqlite3_bind_int64(st, 5, now);
+    sqlite3_bind_int64(st, 6, next_attempt);
     return sq_exec(s, st, true);
 }
 
@@ -523,6 +534,19 @@ static int as_refund_get(store_t *s, int64_t id, json_t **out) {
 
 static int as_refunds_of_order(store_t *s, int64_t order_id, json_t **out) {
     return by_id(s, A_REFUNDS_OF_ORDER, order_id, read_refund, out);
+}
+
+static int as_refunds_list(store_t *s, const refund_filter_t *f, json_t **out) {
+    sqlite3_stmt *st = prep(s, A_REFUNDS_LIST);
+    if (!st)
+        return STORE_ERROR;
+    bind_text(st, 1, f->status);
+    sqlite3_bind_int64(st, 2, f->min_attempts);
+    if (f->due_at_ms)
+        sqlite3_bind_int64(st, 3, f->due_at_ms);
+    sqlite3_bind_int64(st, 4, f->before_id);
+    sqlite3_bind_int64(st, 5, f->limit > 0 ? f->limit : 100);
+    return rows(s, st, read_refund, out);
 }
 
 static int as_refunds_sum(store_t *s, int64_t order_id, int64_t *committed, int64_t *succeeded) {
@@ -628,6 +652,7 @@ const after_sales_vtable_t sqlite_after_sales_vtable = {
     .refund_get = as_refund_get,
     .refunds_of_order = as_refunds_of_order,
     .refunds_sum = as_refunds_sum,
+    .refunds_list = as_refunds_list,
     .config_get = as_config_get,
     .config_put = as_config_put,
     .settlement_put = as_settlement_put,
