@@ -1,5 +1,6 @@
 /* The SQLite side of store/console_store.h: the dashboard's figures, the console's lists and
  * the work counters. */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -22,6 +23,7 @@ enum {
     C_AFTER_SALES,
     C_DELIVERED,
     C_STOCK_PAGE,
+    C_STOCK_PAGE_SKU,
     C_WAREHOUSE_CODES,
     C_WEBHOOK_IDS,
     C_WAVES_PAGE,
@@ -61,14 +63,19 @@ static const char *const sql_text[C__COUNT] = {
     [C_AFTER_SALES] = "SELECT count(*) FROM after_sales WHERE created_at >= ?1 AND "
                       "created_at < ?2",
     [C_DELIVERED] = "SELECT count(*) FROM orders WHERE delivered_at >= ?1 AND delivered_at < ?2",
+    /* Pages seek on the primary key from the cursor (('', '') for the first page). */
     [C_STOCK_PAGE] = "SELECT warehouse, sku, on_hand, reserved, safety_stock, coalesce(bin, '') "
-                     "FROM stock WHERE (?1 IS NULL OR sku = ?1) AND (?2 IS NULL OR warehouse = "
-                     "?2) AND (?3 = 0 OR on_hand - reserved < safety_stock) AND (?4 IS NULL OR "
-                     "(sku, warehouse) > (?4, ?5)) ORDER BY sku, warehouse LIMIT ?6",
+                     "FROM stock WHERE (sku, warehouse) > (?4, ?5) AND (?2 IS NULL OR "
+                     "warehouse = ?2) AND (?3 = 0 OR on_hand - reserved < safety_stock) "
+                     "ORDER BY sku, warehouse LIMIT ?6",
+    [C_STOCK_PAGE_SKU] = "SELECT warehouse, sku, on_hand, reserved, safety_stock, "
+                         "coalesce(bin, '') FROM stock WHERE sku = ?1 AND warehouse > ?5 AND "
+                         "(?2 IS NULL OR warehouse = ?2) AND (?3 = 0 OR on_hand - reserved < "
+                         "safety_stock) AND ?4 IS NOT NULL ORDER BY warehouse LIMIT ?6",
     [C_WAREHOUSE_CODES] = "SELECT code FROM warehouses ORDER BY code",
     [C_WEBHOOK_IDS] = "SELECT id FROM webhooks ORDER BY id",
     [C_WAVES_PAGE] = "SELECT id, warehouse, strategy, carrier, cutoff, created_at, created_by "
-                     "FROM waves WHERE (?1 IS NULL OR warehouse = ?1) AND (?2 <= 0 OR id < ?2) "
+                     "FROM waves WHERE id < ?2 AND (?1 IS NULL OR warehouse = ?1) "
                      "ORDER BY id DESC LIMIT ?3",
     [C_WAVE_TASKS] = "SELECT t.id, t.zone, t.status, coalesce(sum(l.qty), 0), "
                      "coalesce(sum(l.picked), 0) FROM pick_tasks t LEFT JOIN pick_lines l ON "
@@ -232,14 +239,19 @@ static int window_counts(store_t *s, int64_t from_ms, int64_t to_ms, console_win
 
 static int stock_page(store_t *s, const console_stock_filter_t *f, stock_row_t *rows, int *n,
                       bool *more) {
-    sqlite3_stmt *st = prep(s, C_STOCK_PAGE);
+    /* Within one SKU the page goes on after the cursor's warehouse when the cursor is at
+     * that SKU, and is over when the cursor is past it. */
+    const char *after_sku = f->after_sku ? f->after_sku : "";
+    const char *after_wh = f->after_warehouse ? f->after_warehouse : "";
+    int cmp = f->sku ? strcmp(after_sku, f->sku) : 0;
+    sqlite3_stmt *st = prep(s, f->sku ? C_STOCK_PAGE_SKU : C_STOCK_PAGE);
     if (!st)
         return STORE_ERROR;
     bind_text(st, 1, f->sku);
     bind_text(st, 2, f->warehouse);
     sqlite3_bind_int(st, 3, f->low_only ? 1 : 0);
-    bind_text(st, 4, f->after_sku);
-    bind_text(st, 5, f->after_warehouse);
+    bind_text(st, 4, cmp > 0 ? NULL : after_sku);
+    bind_text(st, 5, f->sku && cmp < 0 ? "" : after_wh);
     sqlite3_bind_int(st, 6, f->limit + 1);
     int rc;
     *n = 0;
@@ -337,7 +349,7 @@ static int waves_page(store_t *s, const char *warehouse, int64_t before_id, int 
     if (!st)
         return STORE_ERROR;
     bind_text(st, 1, warehouse);
-    sqlite3_bind_int64(st, 2, before_id);
+    sqlite3_bind_int64(st, 2, before_id > 0 ? before_id : INT64_MAX);
     sqlite3_bind_int(st, 3, limit);
     json_t *a = json_array();
     int rc;
