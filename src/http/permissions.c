@@ -165,6 +165,13 @@ const route_permission_t route_permissions[] = {
     {"DELETE", "/v1/users/{}/tokens/{}", ADMIN_ONLY, "manage API tokens"},
     {"GET", "/v1/session", ANY_ROLE, "read their session"},
     {"DELETE", "/v1/session", ANY_ROLE, "sign out"},
+    /* Console support. The dashboard holds counts, times and rates, no money: every desk
+     * watches it. Lists read like their single views. */
+    {"GET", "/v1/stats/dashboard", ANY_ROLE, "read the dashboard"},
+    {"GET", "/v1/stock", WH | RV | CS, "read stock"},
+    {"GET", "/v1/warehouses", ANY_ROLE, "read warehouses"},
+    {"GET", "/v1/webhooks", ADMIN_ONLY, "manage webhooks"},
+    {"GET", "/v1/waves", WH, "read waves"},
 };
 
 const int route_permissions_count = sizeof route_permissions / sizeof route_permissions[0];

@@ -8,6 +8,7 @@
 #include "http/event_stream.h"
 #include "http/http.h"
 #include "http/routes_completion.h"
+#include "http/routes_console.h"
 #include "http/routes_after_sales.h"
 #include "http/routes_users.h"
 #include "svc/auto_review.h"
@@ -226,6 +227,10 @@ static svc_op_t *list_exceptions(http_req_t *q, svc_result_t *r) {
     static const char *const DECISIONS[] = {"none", "wait", "swap", "cancel", "split", NULL};
     f.decision = query_word(q, "decision", DECISIONS, "none, wait, swap, cancel or split", r);
     f.code = http_query(q, "code");
+    /* A final '*' asks for a family of codes (logistics_*); no other pattern. */
+    if (f.code && (strpbrk(f.code, "?[") ||
+                   (strchr(f.code, '*') && strchr(f.code, '*') != f.code + strlen(f.code) - 1)))
+        field_errors_add(e, "code", "out_of_range", "code is a code, or a prefix ending in *");
     f.order_no = http_query(q, "order_no");
     f.owner = http_query(q, "owner");
     const char *limit = http_query(q, "limit");
@@ -925,6 +930,12 @@ const http_route_t http_routes[] = {
     {"POST", "/v1/users/{}/tokens", users_token_create, true, NULL, ROUTE_JSON},
     {"GET", "/v1/users/{}/tokens", users_token_list, false, NULL, ROUTE_JSON},
     {"DELETE", "/v1/users/{}/tokens/{}", users_token_delete, false, NULL, ROUTE_JSON},
+    /* Console support: the dashboard and lists (http/routes_console.c). */
+    {"GET", "/v1/stats/dashboard", get_dashboard, false, NULL, ROUTE_JSON},
+    {"GET", "/v1/stock", list_stock, false, NULL, ROUTE_JSON},
+    {"GET", "/v1/warehouses", list_warehouses, false, NULL, ROUTE_JSON},
+    {"GET", "/v1/webhooks", list_webhooks, false, NULL, ROUTE_JSON},
+    {"GET", "/v1/waves", list_waves, false, NULL, ROUTE_JSON},
 };
 
 const int http_routes_count = sizeof http_routes / sizeof http_routes[0];

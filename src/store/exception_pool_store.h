@@ -16,7 +16,7 @@ typedef struct store store_t;
 
 typedef struct {
     const char *status;   /* "open" | "resolved"; NULL for any */
-    const char *code;     /* NULL for any */
+    const char *code;     /* NULL for any; ending in "*": every code it begins */
     const char *severity; /* "red" | "yellow"; NULL for any */
     const char *order_no; /* NULL for any */
     const char *owner;    /* NULL for any */

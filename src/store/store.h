@@ -525,6 +525,9 @@ typedef struct store_vtable {
     const after_sales_watch_vtable_t *after_sales_watch;
     /* Users, their sessions and API tokens (store/user_store.h). */
     const user_store_vtable_t *users;
+    /* The console's dashboard figures, lists and work counters (store/console_store.h, which
+     * includes this file). */
+    const struct console_store_vtable *console;
 } store_vtable_t;
 
 struct store {

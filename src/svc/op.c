@@ -16,6 +16,12 @@ static ordo_err_t op_run(store_t *s, write_cmd_t *cmd) {
     return e;
 }
 
+static void op_refused(store_t *s, write_cmd_t *cmd) {
+    svc_op_t *op = (svc_op_t *)cmd;
+    if (op->refused)
+        op->refused(s, op);
+}
+
 static void op_complete(write_cmd_t *cmd, ordo_err_t result) {
     svc_op_t *op = (svc_op_t *)cmd;
     if (result != ORDO_E_OK && op->result.err == ORDO_E_OK)
@@ -32,6 +38,7 @@ svc_op_t *svc_op_alloc(size_t size, app_t *app, const char *actor) {
         return NULL;
     op->cmd.run = op_run;
     op->cmd.complete = op_complete;
+    op->cmd.refused = op_refused;
     op->app = app;
     snprintf(op->actor, sizeof op->actor, "%s", actor ? actor : "system");
     op->want_body = true;

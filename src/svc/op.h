@@ -23,6 +23,9 @@ struct svc_op {
     ordo_err_t (*run)(store_t *s, svc_op_t *op);
     void (*finish)(svc_op_t *op);
     void (*destroy)(svc_op_t *op);
+    /* Optional: after run failed and its writes were rolled back, on the writer thread in a
+     * savepoint of its own: records the refusal itself (write_cmd_t.refused). */
+    void (*refused)(store_t *s, svc_op_t *op);
     /* Transport hook. */
     void (*notify)(void *ctx);
     void *notify_ctx;

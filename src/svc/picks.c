@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/console_store.h"
 #include "svc/allocation.h"
 #include "svc/exceptions.h"
 #include "svc/fields.h"
@@ -616,6 +617,12 @@ static ordo_err_t pick_run(store_t *s, svc_op_t *op) {
     free(t.lines);
     if (e != ORDO_E_OK)
         return e;
+    /* The dashboard's scan-mismatch and short-pick rates count these (store/console_store.h). */
+    const char *counted = k->action == PICK_SHORT                   ? "pick_short"
+                          : k->action == PICK_SCAN && k->barcode[0] ? "scan"
+                                                                    : NULL;
+    if (counted && s->vt->console->work_add(s, counted, op->now_ms, 1) != STORE_OK)
+        return ORDO_E_STORE;
     if (!op->result.body)
         svc_ok(&op->result, 200, json_object()); /* a count confirmed without a scan */
     /* Re-read: short picks and swaps add and change lines. */
@@ -647,6 +654,14 @@ static ordo_err_t pick_run(store_t *s, svc_op_t *op) {
     return rc == STORE_OK ? ORDO_E_OK : ORDO_E_STORE;
 }
 
+/* A scan refused with 422 changes nothing, but it is counted: the dashboard's scan-mismatch
+ * rate is refused scans over all scans. */
+static void pick_refused(store_t *s, svc_op_t *op) {
+    pick_op_t *k = (pick_op_t *)op;
+    if (k->action == PICK_SCAN && k->barcode[0] && op->result.err == ORDO_E_VALIDATION)
+        s->vt->console->work_add(s, "scan_refused", op->now_ms, 1);
+}
+
 /* The op for a request whose body was read into immediate's errors: NULL with the 422
  * (`invalid` as its detail) when there are any. */
 static pick_op_t *pick_op_new(app_t *app, int64_t task_id, pick_action_t action, const char *actor,
@@ -661,6 +676,7 @@ static pick_op_t *pick_op_new(app_t *app, int64_t task_id, pick_action_t action,
         return NULL;
     }
     k->op.run = pick_run;
+    k->op.refused = pick_refused;
     k->task_id = task_id;
     k->action = action;
     k->confirm_count = -1;

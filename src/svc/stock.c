@@ -23,7 +23,7 @@ typedef struct {
     char reason[ORDO_REASON_MAX + 1];
 } stock_op_t;
 
-static json_t *stock_row_json(const stock_row_t *r) {
+json_t *stock_row_json(const stock_row_t *r) {
     return json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:s}", "warehouse", r->warehouse, "sku",
                      r->sku, "on_hand", (json_int_t)r->on_hand, "reserved", (json_int_t)r->reserved,
                      "available", (json_int_t)(r->on_hand - r->reserved), "safety_stock",

@@ -14,6 +14,10 @@ svc_op_t *stock_count_op(app_t *app, const char *warehouse, const char *sku, jso
 svc_op_t *stock_adjust_op(app_t *app, const char *warehouse, const char *sku, json_t *body,
                           const char *actor, svc_result_t *immediate);
 
+/* A stock row as the API shows it: {warehouse, sku, on_hand, reserved, available,
+ * safety_stock, bin}. */
+json_t *stock_row_json(const stock_row_t *r);
+
 /* Stock of one SKU, in total and per warehouse. */
 void stock_summary(app_t *app, const char *sku, svc_result_t *r);
 

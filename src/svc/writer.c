@@ -94,6 +94,11 @@ static void run_batch(writer_t *w, write_cmd_t *cmds, int n) {
             b->results[i] == ORDO_E_OK ? s->vt->savepoint_release(s) : s->vt->savepoint_rollback(s);
         if (rc != STORE_OK && b->results[i] == ORDO_E_OK)
             b->results[i] = ORDO_E_STORE;
+        if (b->results[i] != ORDO_E_OK && rc == STORE_OK && c->refused &&
+            s->vt->savepoint(s) == STORE_OK) {
+            c->refused(s, c);
+            s->vt->savepoint_release(s);
+        }
     }
     b->committed = tx_ok && s->vt->commit(s) == STORE_OK;
     if (!b->committed) {
@@ -300,6 +305,12 @@ static ordo_err_t shim_run(store_t *s, write_cmd_t *cmd) {
     return shim->waiter->inner->run(s, shim->waiter->inner);
 }
 
+static void shim_refused(store_t *s, write_cmd_t *cmd) {
+    exec_shim_t *shim = (exec_shim_t *)cmd;
+    if (shim->waiter->inner->refused)
+        shim->waiter->inner->refused(s, shim->waiter->inner);
+}
+
 static void shim_complete(write_cmd_t *cmd, ordo_err_t result) {
     waiter_t *wt = ((exec_shim_t *)cmd)->waiter;
     if (wt->inner_complete)
@@ -315,7 +326,9 @@ ordo_err_t writer_exec(writer_t *w, write_cmd_t *cmd) {
     waiter_t wt = {.inner = cmd, .inner_complete = cmd->complete};
     pthread_mutex_init(&wt.mu, NULL);
     pthread_cond_init(&wt.cv, NULL);
-    exec_shim_t shim = {.cmd = {.run = shim_run, .complete = shim_complete}, .waiter = &wt};
+    exec_shim_t shim = {
+        .cmd = {.run = shim_run, .complete = shim_complete, .refused = shim_refused},
+        .waiter = &wt};
     ordo_err_t rc = writer_submit(w, &shim.cmd);
     if (rc == ORDO_E_OK) {
         pthread_mutex_lock(&wt.mu);

@@ -22,6 +22,10 @@ struct write_cmd {
     /* Called on the writer thread after the commit (or its failure) with the final result;
      * must be quick: typically wakes the waiting request. */
     void (*complete)(write_cmd_t *cmd, ordo_err_t result);
+    /* Optional: called on the writer thread after run failed and its writes were rolled
+     * back, in a savepoint of its own, so a command can record that it was refused (a
+     * counter) without keeping anything it did. */
+    void (*refused)(store_t *s, write_cmd_t *cmd);
     write_cmd_t *next; /* queue link, owned by the writer while queued */
 };
 

@@ -160,6 +160,11 @@ OPERATIONS = {
     ("/v1/users/{name}/tokens", "post"): {"201", "401", "403", "404", "422"},
     ("/v1/users/{name}/tokens", "get"): {"200", "401", "403", "404"},
     ("/v1/users/{name}/tokens/{token_id}", "delete"): {"200", "401", "403", "404"},
+    ("/v1/stats/dashboard", "get"): {"200", "401", "403", "422"},
+    ("/v1/stock", "get"): {"200", "401", "403", "422"},
+    ("/v1/warehouses", "get"): {"200", "401", "403"},
+    ("/v1/webhooks", "get"): {"200", "401", "403"},
+    ("/v1/waves", "get"): {"200", "401", "403", "422"},
 }
 # Answer in their caller's own format (the payment platform's, Kuaidi100's, a buyer's browser).
 PLATFORM_CALLBACKS = {"/v1/payments/{provider}/notify", "/v1/tracking/kuaidi100",

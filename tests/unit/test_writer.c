@@ -11,6 +11,7 @@
 
 #include <cmocka.h>
 
+#include "store/console_store.h"
 #include "store/store.h"
 #include "svc/writer.h"
 
@@ -178,6 +179,43 @@ static void group_commit_isolates_failing_commands(void **state) {
     r->vt->close(r);
 }
 
+/* A failed command's refused hook runs after its writes were rolled back and keeps only
+ * what the hook writes (the dashboard's refused-scan counter). */
+static void refused_scan_counter(store_t *s, write_cmd_t *cmd) {
+    (void)cmd;
+    s->vt->console->work_add(s, "scan_refused", 120000, 1);
+}
+
+static void a_refused_command_keeps_only_its_refusal(void **state) {
+    fixture_t *f = *state;
+    store_t *s = open_rw(f);
+    seed(s);
+    writer_t *w = writer_start(s, 64, 1000);
+    int completed = 0;
+    reserve_cmd_t failing = {
+        .cmd = {.run = reserve_run, .complete = reserve_complete, .refused = refused_scan_counter},
+        .fail_after_write = true,
+        .completed = &completed};
+    reserve_cmd_t fine = {
+        .cmd = {.run = reserve_run, .complete = reserve_complete, .refused = refused_scan_counter},
+        .completed = &completed};
+    assert_int_equal(writer_exec(w, &failing.cmd), ORDO_E_VALIDATION);
+    assert_int_equal(writer_exec(w, &fine.cmd), ORDO_E_OK);
+    writer_stop(w);
+    assert_int_equal(completed, 2);
+
+    char err[256];
+    store_t *r = store_open(f->path, STORE_READ_ONLY, err, sizeof err);
+    assert_non_null(r);
+    stock_row_t row;
+    assert_int_equal(r->vt->stock_get(r, "W1", "S1", &row), STORE_OK);
+    assert_int_equal(row.reserved, 1); /* the failing command's unit was rolled back */
+    int64_t refused = 0;
+    assert_int_equal(r->vt->console->work_total(r, "scan_refused", 0, 10, &refused), STORE_OK);
+    assert_int_equal(refused, 1); /* counted once: not for the command that succeeded */
+    r->vt->close(r);
+}
+
 static void refuses_work_when_the_queue_is_full(void **state) {
     store_t *s = open_rw(*state);
     seed(s);
@@ -288,6 +326,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(stock_guards_never_oversell, setup, teardown),
         cmocka_unit_test_setup_teardown(ledger_mismatch_is_reported, setup, teardown),
         cmocka_unit_test_setup_teardown(group_commit_isolates_failing_commands, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_refused_command_keeps_only_its_refusal, setup, teardown),
         cmocka_unit_test_setup_teardown(refuses_work_when_the_queue_is_full, setup, teardown),
         cmocka_unit_test_setup_teardown(groups_settle_in_order_and_listeners_hear_it, setup,
                                         teardown),

@@ -437,6 +437,47 @@ const char *const sqlite_migrations[] = {
     "UPDATE refunds SET status = 'refused' WHERE status = 'failed';"
     "UPDATE refunds SET next_attempt_at = updated_at WHERE status = 'pending';"
     "CREATE INDEX refunds_due ON refunds(status, next_attempt_at);",
+    /* 24: the console's dashboard, cheap at any size — the count of orders per status kept
+     * by triggers (read as a handful of rows, never by counting orders), counts per minute of
+     * work ('placed' and 'shipped' orders by trigger; 'scan', 'scan_refused' and
+     * 'pick_short' written by the picking ops: a refused scan changes nothing else but is
+     * counted), and time indexes so every other figure is a range read over its window. */
+    "CREATE TABLE order_status_counts (status TEXT PRIMARY KEY, n INTEGER NOT NULL)"
+    "  WITHOUT ROWID;"
+    "INSERT INTO order_status_counts (status, n) SELECT status, count(*) FROM orders"
+    "  GROUP BY status;"
+    "CREATE TABLE work_counts (name TEXT NOT NULL, minute INTEGER NOT NULL, n INTEGER NOT NULL,"
+    "  PRIMARY KEY (name, minute)) WITHOUT ROWID;"
+    "CREATE TRIGGER orders_count_insert AFTER INSERT ON orders BEGIN"
+    "  INSERT INTO order_status_counts (status, n) VALUES (new.status, 1)"
+    "    ON CONFLICT (status) DO UPDATE SET n = n + 1;"
+    "  INSERT INTO work_counts (name, minute, n) VALUES ('placed', new.created_at / 60000, 1)"
+    "    ON CONFLICT (name, minute) DO UPDATE SET n = n + 1;"
+    "END;"
+    "CREATE TRIGGER orders_count_status AFTER UPDATE OF status ON orders"
+    "  WHEN old.status <> new.status BEGIN"
+    "  UPDATE order_status_counts SET n = n - 1 WHERE status = old.status;"
+    "  INSERT INTO order_status_counts (status, n) VALUES (new.status, 1)"
+    "    ON CONFLICT (status) DO UPDATE SET n = n + 1;"
+    "END;"
+    "CREATE TRIGGER orders_count_shipped AFTER UPDATE OF shipped_at ON orders"
+    "  WHEN old.shipped_at IS NULL AND new.shipped_at IS NOT NULL BEGIN"
+    "  INSERT INTO work_counts (name, minute, n) VALUES ('shipped', new.shipped_at / 60000, 1)"
+    "    ON CONFLICT (name, minute) DO UPDATE SET n = n + 1;"
+    "END;"
+    "CREATE TRIGGER orders_count_delete AFTER DELETE ON orders BEGIN"
+    "  UPDATE order_status_counts SET n = n - 1 WHERE status = old.status;"
+    "END;"
+    "INSERT INTO work_counts (name, minute, n) SELECT 'placed', created_at / 60000, count(*)"
+    "  FROM orders GROUP BY created_at / 60000;"
+    "INSERT INTO work_counts (name, minute, n) SELECT 'shipped', shipped_at / 60000, count(*)"
+    "  FROM orders WHERE shipped_at IS NOT NULL GROUP BY shipped_at / 60000;"
+    "CREATE INDEX order_events_at ON order_events(at);"
+    "CREATE INDEX orders_delivered_at ON orders(delivered_at) WHERE delivered_at IS NOT NULL;"
+    "CREATE INDEX parcels_shipped_at ON parcels(shipped_at) WHERE shipped_at IS NOT NULL;"
+    "CREATE INDEX logistics_cases_created ON logistics_cases(created_at);"
+    "CREATE INDEX after_sales_created ON after_sales(created_at);"
+    "CREATE INDEX waves_created ON waves(created_at);",
 };
 
 const int sqlite_migrations_count = sizeof sqlite_migrations / sizeof sqlite_migrations[0];

@@ -96,7 +96,9 @@ static int xp_list(store_t *s, const exception_filter_t *f, json_t **out) {
         const char *clause;
     } clauses[] = {
         {f->status != NULL, " AND e.status = :status"},
-        {f->code != NULL, " AND e.code = :code"},
+        /* "logistics_*": every code of that family (the route lets only a final '*'). */
+        {f->code != NULL && !strchr(f->code, '*'), " AND e.code = :code"},
+        {f->code != NULL && strchr(f->code, '*'), " AND e.code GLOB :code"},
         {f->severity != NULL, " AND e.severity = :severity"},
         {f->order_no != NULL, " AND o.order_no = :order_no"},
         {f->owner != NULL, " AND e.owner = :owner"},

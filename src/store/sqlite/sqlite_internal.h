@@ -41,7 +41,7 @@ int sq_exec(store_t *s, sqlite3_stmt *st, bool guarded);
 /* Statements beyond sqlite_store.c's own, prepared once per connection like them: slot is
  * the caller's index (< SQ_EXTRA_STMTS), sql its fixed text. Returns it reset and unbound,
  * or NULL (the error recorded for errmsg). */
-#define SQ_EXTRA_STMTS 328
+#define SQ_EXTRA_STMTS 360
 /* Each file's first slot, in the order they were written: sqlite_pick.c counts from 0. */
 #define SQ_SLOTS_MERGE 32
 #define SQ_SLOTS_EXCEPTION_POOL 64
@@ -51,6 +51,7 @@ int sq_exec(store_t *s, sqlite3_stmt *st, bool guarded);
 #define SQ_SLOTS_AFTER_SALES 224       /* ..287 */
 #define SQ_SLOTS_AFTER_SALES_WATCH 288 /* ..295 */
 #define SQ_SLOTS_USERS 296             /* ..327 */
+#define SQ_SLOTS_CONSOLE 328           /* ..359 */
 sqlite3_stmt *sq_extra_stmt(store_t *s, int slot, const char *sql);
 
 /* Records the connection's last error for errmsg; returns STORE_ERROR. */
@@ -67,5 +68,6 @@ extern const struct logistics_case_vtable sqlite_logistics_case_vtable;
 extern const struct after_sales_vtable sqlite_after_sales_vtable;
 extern const struct after_sales_watch_vtable sqlite_after_sales_watch_vtable;
 extern const struct user_store_vtable sqlite_user_vtable;
+extern const struct console_store_vtable sqlite_console_vtable;
 
 #endif

@@ -2819,6 +2819,7 @@ static const store_vtable_t sqlite_vtable = {
     .after_sales = &sqlite_after_sales_vtable,
     .after_sales_watch = &sqlite_after_sales_watch_vtable,
     .users = &sqlite_user_vtable,
+    .console = &sqlite_console_vtable,
 };
 
 static int exec_sql(sqlite3 *db, const char *sql, char *err, size_t err_len) {
