@@ -22,7 +22,7 @@ register({
   'orders.col_created': ['创建时间', 'Created'],
   'orders.holds_n': ['{n} 个拦截', 'holds: {n}'],
   'orders.remark_flag': ['有留言', 'Remark'],
-  'orders.shown': ['已显示 {n} 单', '{n} orders shown'],
+  'orders.shown': ['已显示 {n} 单', 'Shown: {n}'],
 
   'order.back': ['← 订单列表', '← Orders'],
   'order.title': ['订单 {no}', 'Order {no}'],
