@@ -11,4 +11,13 @@ export const screens = [
   { path: '/service', component: ServiceScreen, roles: ['admin', 'customer_service'] },
   { path: '/service/tickets/:id', component: TicketDetail, roles: ['admin', 'customer_service'] },
   { path: '/service/new', component: NewTicket, roles: ['admin', 'customer_service'] },
+import { Orders } from './orders.jsx';
+import { OrderDetail } from './orders_detail.jsx';
+import { Review } from './review.jsx';
+
+export const screens = [
+  { path: '/', component: SignedInHome, roles: null },
+  { path: '/orders', component: Orders, roles: ['admin', 'reviewer', 'warehouse', 'customer_service', 'finance'] },
+  { path: '/orders/:no', component: OrderDetail, roles: ['admin', 'reviewer', 'warehouse', 'customer_service', 'finance'] },
+  { path: '/review', component: Review, roles: ['admin', 'reviewer'] },
 ];
