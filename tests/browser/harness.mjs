@@ -235,3 +235,13 @@ export function chromiumAvailable() {
   const path = process.env.CHROMIUM || '/usr/bin/chromium';
   return spawnSync(path, ['--version']).status === 0;
 }
+
+// signIn for any screen size: on a hand-held (≤480px) the user's name in the top bar is
+// hidden, so this waits for it to be in the page rather than visible.
+export async function signInAnySize(page, ordo, role) {
+  await page.goto(ordo.base + '/console/');
+  await page.fill('input[name=name]', userOf(role));
+  await page.fill('input[name=password]', PASSWORD);
+  await page.click('button[type=submit]');
+  await page.waitForSelector(`.who[data-role="${role}"]`, { state: 'attached' });
+}
