@@ -4,7 +4,7 @@
 // number from the carrier's pool; the server's records checked through the API.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { ean13, launchBrowser, makeOrder, newPage, Ordo, screenshot, signInAnySize as signIn, waitFor } from './harness.mjs';
+import { ean13, launchBrowser, makeOrder, newPage, Ordo, screenshot as save, signInAnySize as signIn, waitFor } from './harness.mjs';
 
 const WH = 'WH-BJ';
 const REMARK = '杯子易碎，请多包几层气泡膜，谢谢！';
@@ -58,6 +58,11 @@ async function page_(opts) {
   page.failed = [];
   page.on('response', (r) => r.status() >= 400 && page.failed.push(`${r.status()} ${r.url()}`));
   return page;
+}
+// The whole page from its top (a scroll leaves the sticky top bar mid-page in the image).
+async function screenshot(page, name) {
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await save(page, name);
 }
 const noOverflow = async (page) =>
   assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'no sideways scrolling');

@@ -308,12 +308,13 @@ export function PackStation({ params }) {
                 {picks && picks.items && picks.items.length > 0 && !picks.ready_to_pack && (
                   <div class="error-box">{t('pack.not_ready')}</div>
                 )}
+                <div class="wh-table-wrap">
                 <table class="wh-expected">
                   <thead>
                     <tr>
                       <th>{t('pack.col.sku')}</th>
                       <th>{t('pack.col.name')}</th>
-                      <th>{t('pack.col.barcode')}</th>
+                      <th class="wh-hide-small">{t('pack.col.barcode')}</th>
                       <th class="num">{t('pack.col.expected')}</th>
                       <th class="num">{t('pack.col.scanned')}</th>
                       <th></th>
@@ -326,7 +327,7 @@ export function PackStation({ params }) {
                         <tr key={e.barcode} class={n === e.qty ? 'wh-line-done' : ''} data-barcode={e.barcode}>
                           <td>{e.sku}</td>
                           <td>{skus[e.sku] ? skus[e.sku].name : ''}</td>
-                          <td>
+                          <td class="wh-hide-small">
                             <code>{e.barcode}</code>
                           </td>
                           <td class="num">{e.qty}</td>
@@ -343,6 +344,7 @@ export function PackStation({ params }) {
                     })}
                   </tbody>
                 </table>
+                </div>
                 <form class="wh-scan-form" onSubmit={scanIn}>
                   <input
                     ref={scanRef}
@@ -385,7 +387,7 @@ export function PackStation({ params }) {
             </div>
           )}
 
-          {packed && (
+          {packed && toShip.length > 0 && (
             <div class="card wh-packed-result">
               <h2>{t('pack.packaging')}</h2>
               <Packaging p={packed.parcel && packed.parcel.packaging} />
