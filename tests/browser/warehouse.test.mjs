@@ -8,8 +8,9 @@ import { ean13, launchBrowser, makeOrder, newPage, Ordo, screenshot as save, sig
 
 const WH = 'WH-BJ';
 const REMARK = '杯子易碎，请多包几层气泡膜，谢谢！';
+const REMARK2 = '周末不在家，请放丰巢快递柜';
 const POOL = ['731234567801', '731234567802', '731234567803', '731234567804'];
-let ordo, browser, o1, o2;
+let ordo, browser, o1, o2, session;
 
 before(async () => {
   ordo = await new Ordo().start();
@@ -31,12 +32,18 @@ before(async () => {
   await ordo.ok('POST', '/v1/carriers/ZTO/tracking-numbers', { numbers: POOL });
   // Two paid orders; the remark and the unverified web payment hold them for review.
   o1 = (await ordo.postOrder(makeOrder([['MUG', 2], ['TEA', 1]], { remark: REMARK }))).order_no;
-  o2 = (await ordo.postOrder(makeOrder([['SOCK', 8]]))).order_no;
+  o2 = (await ordo.postOrder(makeOrder([['SOCK', 8]], { remark: REMARK2 }))).order_no;
   for (const no of [o1, o2]) {
     const approved = await ordo.ok('POST', `/v1/orders/${no}/approve`, { note: 'browser test' });
     assert.equal(approved.status, 'approved');
   }
   browser = await launchBrowser();
+  // The warehouse user signs in once; each test's page (desk or hand-held) carries that
+  // session's cookie, as a second tab would.
+  const page = await newPage(browser);
+  await signIn(page, ordo, 'warehouse');
+  session = await page.context().cookies();
+  await page.context().close();
 });
 
 after(async () => {
@@ -55,6 +62,7 @@ const noErrors = (page, allowed = []) => {
 // Every failed request is kept, so a console error names its address.
 async function page_(opts) {
   const page = await newPage(browser, opts);
+  await page.context().addCookies(session);
   page.failed = [];
   page.on('response', (r) => r.status() >= 400 && page.failed.push(`${r.status()} ${r.url()}`));
   return page;
@@ -71,8 +79,8 @@ let taskId;
 
 test('a wave is built by strategy at the desk and shows its route and pick list', async () => {
   const page = await page_();
-  await signIn(page, ordo, 'warehouse');
   await page.goto(ordo.base + '/console/#/warehouse');
+  await page.waitForSelector('.who[data-role="warehouse"]');
   // No warehouse chosen yet: the ones holding approved orders are offered.
   await page.click(`button.wh-known:text("${WH}")`);
   await page.waitForSelector(`.wh-current[data-warehouse="${WH}"]`);
@@ -107,7 +115,6 @@ test('a wave is built by strategy at the desk and shows its route and pick list'
 test('the hand-held scan screen refuses a wrong item in red and picks the right ones', async () => {
   assert.ok(taskId, 'the wave test ran');
   const page = await page_({ device: 'handheld' });
-  await signIn(page, ordo, 'warehouse');
   await page.goto(ordo.base + `/console/#/warehouse/picks/${taskId}`);
   await page.waitForSelector('.wh-next-bin:text("A-01-03-1")');
   // The scanner is a keyboard: the barcode input holds the focus without a click.
@@ -169,7 +176,6 @@ test('the hand-held scan screen refuses a wrong item in red and picks the right 
 
 test('the packing station shows the remark, packs the scanned items and ships with a label', async () => {
   const page = await page_();
-  await signIn(page, ordo, 'warehouse');
   await page.goto(ordo.base + `/console/#/warehouse/pack/${o1}`);
   await page.waitForSelector('.wh-remark-big');
   assert.equal((await page.textContent('.wh-remark-text')).trim(), REMARK);
@@ -242,10 +248,12 @@ test('the packing station shows the remark, packs the scanned items and ships wi
 
 test('the packing screen on a hand-held keeps the remark in sight', async () => {
   const page = await page_({ device: 'handheld', lang: 'en' });
-  await signIn(page, ordo, 'warehouse');
   await page.goto(ordo.base + `/console/#/warehouse/pack/${o2}`);
   await page.waitForSelector('.wh-expected tbody tr');
   assert.match(await page.textContent('h1'), /Packing · order/);
+  assert.equal((await page.textContent('.wh-remark-text')).trim(), REMARK2);
+  assert.ok(await page.isVisible('.wh-remark-big'));
+  assert.match(await page.textContent('.wh-remark-label'), /Buyer remark/);
   await noOverflow(page);
   await screenshot(page, 'warehouse-pack-handheld-en');
   noErrors(page);

@@ -20,7 +20,7 @@ register({
   'pack.col.scanned': ['已扫', 'Scanned'],
   'pack.col.picked': ['已拣', 'Picked'],
   'pack.not_ready': ['拣货尚未完成：请等拣货完成后再打包', 'Picking is not finished: pack once every unit is picked'],
-  'pack.scan': ['扫描装箱商品', 'Scan each item into the box'],
+  'pack.scan': ['扫描装箱商品', 'Scan an item'],
   'pack.minus': ['减一', 'Remove one'],
   'pack.scan_ok': ['✓ {sku}：{n}/{of}', '✓ {sku}: {n}/{of}'],
   'pack.scan_wrong': ['✗ 这个商品不在本订单中：{barcode}', '✗ Not in this order: {barcode}'],
