@@ -140,13 +140,16 @@ test('the hand-held scan screen refuses a wrong item in red and picks the right 
   await wedge(ean13('MUG'));
   await page.waitForSelector('.wh-signal-ok:has-text("还剩 10 件")');
   assert.equal(await page.$('.wh-signal-bad'), null);
+  // Scanners do not wait for the server: two scans in a row both count.
   await wedge(ean13('MUG'));
-  await page.waitForSelector('.wh-signal-ok:has-text("还剩 9 件")');
+  await wedge(ean13('SOCK'));
+  await page.waitForSelector('.wh-signal-ok:has-text("还剩 8 件")');
+  assert.equal((await ordo.ok('GET', `/v1/picks/${taskId}`)).picked, 3);
   await page.waitForSelector('.wh-next-bin:text("A-01-10-2")');
   await screenshot(page, 'warehouse-scan-right');
 
-  // Eight socks in one scan with the quantity: the tenth item asks for the tote count.
-  await page.fill('input[name=qty]', '8');
+  // Seven socks in one scan with the quantity: the tenth item asks for the tote count.
+  await page.fill('input[name=qty]', '7');
   await page.click('input[name=barcode]');
   await wedge(ean13('SOCK'));
   await page.waitForSelector('.wh-count');
@@ -256,6 +259,37 @@ test('the packing screen on a hand-held keeps the remark in sight', async () => 
   assert.match(await page.textContent('.wh-remark-label'), /Buyer remark/);
   await noOverflow(page);
   await screenshot(page, 'warehouse-pack-handheld-en');
+  noErrors(page);
+  await page.context().close();
+});
+
+test('a short bin is reported from the scan screen after a confirmation', async () => {
+  await ordo.putSku('SOAP', { name: '香皂' });
+  await ordo.putStock(WH, 'SOAP', 3, 'A-03-02');
+  const o3 = (await ordo.postOrder(makeOrder([['SOAP', 2]]))).order_no;
+  await ordo.ok('POST', `/v1/orders/${o3}/approve`, { note: 'browser test' });
+  const wave = await ordo.ok('POST', '/v1/waves', { warehouse: WH, strategy: 'single' }, [201]);
+  const task = wave.tasks[0].id;
+
+  const page = await page_({ device: 'handheld' });
+  await page.goto(ordo.base + `/console/#/warehouse/picks/${task}`);
+  await page.waitForSelector('.wh-next-bin:text("A-03-02")');
+  await page.click('.wh-short-btn');
+  await page.fill('input[name=found]', '1');
+  await page.click('.wh-short button.danger');
+  // The first press asks to confirm; nothing is reported yet.
+  await page.waitForSelector('.wh-warn:has-text("只有 1 件")');
+  assert.equal((await ordo.ok('GET', `/v1/picks/${task}`)).lines[0].qty, 2);
+  await screenshot(page, 'warehouse-scan-short');
+  await page.click('.wh-short button.danger');
+  await page.waitForSelector('.wh-short-result');
+  assert.match(await page.textContent('.wh-short-result'), /缺 1 件/);
+  const after = await ordo.ok('GET', `/v1/picks/${task}`);
+  assert.equal(after.units, 1);
+  // The one unit found is still to pick, and the scan input has the focus again.
+  await page.waitForSelector('.wh-next .wh-next-qty:text("取 1 件")');
+  await waitFor(() => page.evaluate(() => document.activeElement?.name === 'barcode'), 'focus back on the scan input');
+  await noOverflow(page);
   noErrors(page);
   await page.context().close();
 });

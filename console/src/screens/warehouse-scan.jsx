@@ -150,7 +150,6 @@ export function PickScan({ params }) {
       sort: r.sort_to || [],
       remaining: r.remaining,
     });
-    setBarcode('');
     setQty('1');
     if (r.count_due) {
       setCounting({ pending: null });
@@ -158,29 +157,47 @@ export function PickScan({ params }) {
     }
   };
 
-  const scan = async (e) => {
+  // A scanner can send the next barcode before the server answered the last: scans queue
+  // and go one at a time. A refusal drops the rest (the picker looks at the red alert and
+  // scans them again).
+  const queue = useRef([]);
+  const running = useRef(false);
+  const pump = async () => {
+    if (running.current) return;
+    running.current = true;
+    try {
+      while (queue.current.length) {
+        const body = queue.current.shift();
+        try {
+          const r = await send(body);
+          await afterGood(r, body);
+          if (r.count_due) queue.current.length = 0;
+        } catch (err) {
+          queue.current.length = 0;
+          const fe = err.fields && err.fields[0];
+          if (fe && fe.code === 'count_required') {
+            // The count goes with this scan: ask for it, then send both.
+            setCounting({ pending: body });
+            setCountValue('');
+            setCountError(null);
+          }
+          showRefusal(err);
+          if (!fe || fe.code !== 'count_required') load();
+        }
+      }
+    } finally {
+      running.current = false;
+    }
+  };
+  const scan = (e) => {
     if (e) e.preventDefault();
     const code = barcode.trim();
-    if (!code || busy) return;
+    if (!code) return;
     const body = { barcode: code, qty: Number(qty) || 1 };
     if (lot.trim()) body.lot = lot.trim();
-    try {
-      const r = await send(body);
-      await afterGood(r, body);
-    } catch (err) {
-      const fe = err.fields && err.fields[0];
-      setBarcode('');
-      if (fe && fe.code === 'count_required') {
-        // The count goes with this scan: ask for it, then send both.
-        setCounting({ pending: body });
-        setCountValue('');
-        setCountError(null);
-        showRefusal(err);
-        return;
-      }
-      showRefusal(err);
-      load();
-    }
+    setBarcode('');
+    queue.current.push(body);
+    pump();
   };
 
   const confirmCount = async (e) => {
@@ -349,7 +366,7 @@ export function PickScan({ params }) {
                 <input name="lot" value={lot} onInput={(e) => setLot(e.currentTarget.value)} />
               </label>
             )}
-            <button type="submit" class="primary wh-big-btn" disabled={busy}>
+            <button type="submit" class="primary wh-big-btn">
               {t('scan.enter')}
             </button>
           </div>
