@@ -20,4 +20,15 @@ export const screens = [
   { path: '/orders', component: Orders, roles: ['admin', 'reviewer', 'warehouse', 'customer_service', 'finance'] },
   { path: '/orders/:no', component: OrderDetail, roles: ['admin', 'reviewer', 'warehouse', 'customer_service', 'finance'] },
   { path: '/review', component: Review, roles: ['admin', 'reviewer'] },
+import { PickListPrint, WarehouseHome, WaveView } from './warehouse.jsx';
+import { PackStation } from './warehouse-pack.jsx';
+import { PickScan } from './warehouse-scan.jsx';
+
+export const screens = [
+  { path: '/', component: SignedInHome, roles: null },
+  { path: '/warehouse', component: WarehouseHome, roles: ['admin', 'warehouse'] },
+  { path: '/warehouse/waves/:id', component: WaveView, roles: ['admin', 'warehouse'] },
+  { path: '/warehouse/picks/:task', component: PickScan, roles: ['admin', 'warehouse'] },
+  { path: '/warehouse/picks/:task/list', component: PickListPrint, roles: ['admin', 'warehouse'] },
+  { path: '/warehouse/pack/:no', component: PackStation, roles: ['admin', 'warehouse'] },
 ];
