@@ -255,22 +255,24 @@ function UserRow({ user, onChanged, onTokens, tokensOpen, self }) {
         <td class="muted">
           {formatTime(user.created_at)} {user.created_by ? '· ' + user.created_by : ''}
         </td>
-        <td class="adm-actions">
-          {user.disabled ? (
-            <button class="adm-enable" onClick={() => change({ disabled: false }, 'users.enabled_done')}>
-              {t('users.enable')}
+        <td>
+          <div class="adm-actions">
+            {user.disabled ? (
+              <button class="adm-enable" onClick={() => change({ disabled: false }, 'users.enabled_done')}>
+                {t('users.enable')}
+              </button>
+            ) : (
+              <button class="adm-disable" disabled={self} onClick={() => change({ disabled: true }, 'users.disabled_done')}>
+                {t('users.disable')}
+              </button>
+            )}
+            <button class="adm-reset" onClick={() => setPw(pw === null ? '' : null)}>
+              {t('users.reset_password')}
             </button>
-          ) : (
-            <button class="adm-disable" disabled={self} onClick={() => change({ disabled: true }, 'users.disabled_done')}>
-              {t('users.disable')}
+            <button class={'adm-tokens-open' + (tokensOpen ? ' primary' : '')} onClick={onTokens}>
+              {t('users.tokens')}
             </button>
-          )}
-          <button class="adm-reset" onClick={() => setPw(pw === null ? '' : null)}>
-            {t('users.reset_password')}
-          </button>
-          <button class={'adm-tokens-open' + (tokensOpen ? ' primary' : '')} onClick={onTokens}>
-            {t('users.tokens')}
-          </button>
+          </div>
         </td>
       </tr>
       {(pw !== null || error) && (
