@@ -1,6 +1,6 @@
 // Users (admin): who may sign in, with which role; add one, change a role, disable, set a new
 // password, and the user's API tokens for integrations (a new token is shown once only).
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { del, enc, patch, post } from '../api.js';
 import { formatTime, register, t, tCode, useLang } from '../i18n.js';
 import { Empty, Loading, useApi } from '../ui/components.jsx';
@@ -50,10 +50,13 @@ register({
   'users.no_tokens': ['没有令牌', 'No tokens'],
 });
 
-function AddUser({ onAdded }) {
+// generation changes with every change made elsewhere on the screen, which retires an old
+// error here (the input stays).
+function AddUser({ onAdded, generation }) {
   useLang();
   const [form, setForm] = useState({ name: '', role: 'reviewer', password: '' });
   const [error, setError] = useState(null);
+  useEffect(() => setError(null), [generation]);
   const [busy, setBusy] = useState(false);
   const set = (k) => (e) => setForm({ ...form, [k]: e.currentTarget.value });
   const submit = async (ev) => {
@@ -307,16 +310,18 @@ export function UsersScreen({ session }) {
   useLang();
   const users = useApi('/users');
   const [note, setNote] = useState(null);
+  const [generation, setGeneration] = useState(0);
   const [tokensOf, setTokensOf] = useState(null);
   const items = (users.data && users.data.items) || [];
   const changed = (msg) => {
     setNote(msg);
+    setGeneration((g) => g + 1);
     users.reload();
   };
   return (
     <div class="adm-users">
       <h1>{t('users.title')}</h1>
-      <AddUser onAdded={(u) => changed(t('users.added', { name: u.name }))} />
+      <AddUser generation={generation} onAdded={(u) => changed(t('users.added', { name: u.name }))} />
       {note && (
         <div class="ok-box adm-note" role="status">
           {note}
