@@ -31,4 +31,15 @@ export const screens = [
   { path: '/warehouse/picks/:task', component: PickScan, roles: ['admin', 'warehouse'] },
   { path: '/warehouse/picks/:task/list', component: PickListPrint, roles: ['admin', 'warehouse'] },
   { path: '/warehouse/pack/:no', component: PackStation, roles: ['admin', 'warehouse'] },
+import { UsersScreen } from './admin_users.jsx';
+import { SettingsScreen } from './admin_settings.jsx';
+import { InventoryScreen } from './inventory.jsx';
+
+export const screens = [
+  { path: '/', component: SignedInHome, roles: null },
+  { path: '/users', component: UsersScreen, roles: ['admin'] },
+  { path: '/settings', component: SettingsScreen, roles: ['admin'] },
+  { path: '/settings/:tab', component: SettingsScreen, roles: ['admin'] },
+  { path: '/inventory', component: InventoryScreen, roles: ['admin', 'warehouse', 'reviewer'] },
+  { path: '/inventory/:tab', component: InventoryScreen, roles: ['admin', 'warehouse', 'reviewer'] },
 ];
