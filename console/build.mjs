@@ -24,4 +24,4 @@ await esbuild.build({
   // bytes, so the server's ETag changes only when the console does.
   legalComments: 'none',
 });
-await copyFile(join(here, 'src', 'index.html'), join(out, 'index.html'));
+for (const page of ['index.html', 'favicon.svg']) await copyFile(join(here, 'src', page), join(out, page));

@@ -223,7 +223,8 @@ export async function signIn(page, ordo, role) {
   await page.fill('input[name=name]', userOf(role));
   await page.fill('input[name=password]', PASSWORD);
   await page.click('button[type=submit]');
-  await page.waitForSelector(`.who[data-role="${role}"]`);
+  // Attached, not visible: hand-held screens (≤480px) hide the user's name in the top bar.
+  await page.waitForSelector(`.who[data-role="${role}"]`, { state: 'attached' });
 }
 
 export async function screenshot(page, name) {
@@ -269,12 +270,4 @@ export async function shipOrder(ordo, orderNo, warehouse, carrier = 'ZTO') {
   const items = order.items.map((it) => ({ barcode: ean13(it.sku), qty: it.qty }));
   await ordo.ok('POST', `/v1/orders/${no}/pack`, { items, weight_g: 800, length_mm: 300, width_mm: 200, height_mm: 150 });
   return ordo.ok('POST', `/v1/orders/${no}/ship`, { carrier });
-// signIn for any screen size: on a hand-held (≤480px) the user's name in the top bar is
-// hidden, so this waits for it to be in the page rather than visible.
-export async function signInAnySize(page, ordo, role) {
-  await page.goto(ordo.base + '/console/');
-  await page.fill('input[name=name]', userOf(role));
-  await page.fill('input[name=password]', PASSWORD);
-  await page.click('button[type=submit]');
-  await page.waitForSelector(`.who[data-role="${role}"]`, { state: 'attached' });
 }

@@ -4,7 +4,7 @@
 // number from the carrier's pool; the server's records checked through the API.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { ean13, launchBrowser, makeOrder, newPage, Ordo, screenshot as save, signInAnySize as signIn, waitFor } from './harness.mjs';
+import { ean13, launchBrowser, makeOrder, newPage, Ordo, screenshot as save, signIn, waitFor } from './harness.mjs';
 
 const WH = 'WH-BJ';
 const REMARK = '杯子易碎，请多包几层气泡膜，谢谢！';

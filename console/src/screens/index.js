@@ -1,8 +1,17 @@
-// Every screen of the console: its path, the roles that see it in the menu (the server
-// decides what they may actually do), and its component. One line per screen.
+// Every screen of the console: its path, the roles that may open it (the server decides
+// what they may actually do), and its component.
 import { SignedInHome } from './home.jsx';
 import { ExceptionDetail, ExceptionPool } from './exceptions.jsx';
 import { NewTicket, ServiceScreen, TicketDetail } from './service.jsx';
+import { Orders } from './orders.jsx';
+import { OrderDetail } from './orders_detail.jsx';
+import { Review } from './review.jsx';
+import { PickListPrint, WarehouseHome, WaveView } from './warehouse.jsx';
+import { PackStation } from './warehouse-pack.jsx';
+import { PickScan } from './warehouse-scan.jsx';
+import { UsersScreen } from './admin_users.jsx';
+import { SettingsScreen } from './admin_settings.jsx';
+import { InventoryScreen } from './inventory.jsx';
 
 export const screens = [
   { path: '/', component: SignedInHome, roles: null },
@@ -11,32 +20,14 @@ export const screens = [
   { path: '/service', component: ServiceScreen, roles: ['admin', 'customer_service'] },
   { path: '/service/tickets/:id', component: TicketDetail, roles: ['admin', 'customer_service'] },
   { path: '/service/new', component: NewTicket, roles: ['admin', 'customer_service'] },
-import { Orders } from './orders.jsx';
-import { OrderDetail } from './orders_detail.jsx';
-import { Review } from './review.jsx';
-
-export const screens = [
-  { path: '/', component: SignedInHome, roles: null },
   { path: '/orders', component: Orders, roles: ['admin', 'reviewer', 'warehouse', 'customer_service', 'finance'] },
   { path: '/orders/:no', component: OrderDetail, roles: ['admin', 'reviewer', 'warehouse', 'customer_service', 'finance'] },
   { path: '/review', component: Review, roles: ['admin', 'reviewer'] },
-import { PickListPrint, WarehouseHome, WaveView } from './warehouse.jsx';
-import { PackStation } from './warehouse-pack.jsx';
-import { PickScan } from './warehouse-scan.jsx';
-
-export const screens = [
-  { path: '/', component: SignedInHome, roles: null },
   { path: '/warehouse', component: WarehouseHome, roles: ['admin', 'warehouse'] },
   { path: '/warehouse/waves/:id', component: WaveView, roles: ['admin', 'warehouse'] },
   { path: '/warehouse/picks/:task', component: PickScan, roles: ['admin', 'warehouse'] },
   { path: '/warehouse/picks/:task/list', component: PickListPrint, roles: ['admin', 'warehouse'] },
   { path: '/warehouse/pack/:no', component: PackStation, roles: ['admin', 'warehouse'] },
-import { UsersScreen } from './admin_users.jsx';
-import { SettingsScreen } from './admin_settings.jsx';
-import { InventoryScreen } from './inventory.jsx';
-
-export const screens = [
-  { path: '/', component: SignedInHome, roles: null },
   { path: '/users', component: UsersScreen, roles: ['admin'] },
   { path: '/settings', component: SettingsScreen, roles: ['admin'] },
   { path: '/settings/:tab', component: SettingsScreen, roles: ['admin'] },
