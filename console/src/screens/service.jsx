@@ -105,6 +105,8 @@ register({
   'svc.a.amount': ['退款金额（元）', 'Amount (yuan)'],
   'svc.a.done': ['已完成：{what}', 'Done: {what}'],
   'svc.a.refund_ok': ['退款成功 {amount}', 'Refunded {amount}'],
+  'svc.a.refund_pending': ['退款 {amount} 已提交，等待支付平台答复…', 'Refund of {amount} sent; waiting for the payment provider…'],
+  'svc.a.refund_refused': ['支付平台拒绝了退款 {amount}：{error}', 'The payment provider refused the refund of {amount}: {error}'],
   'svc.new.title': ['新建售后工单', 'New after-sales ticket'],
   'svc.new.type': ['类型', 'Type'],
   'svc.new.items': ['售后商品（填写数量）', 'Items (enter quantities)'],
@@ -141,6 +143,7 @@ register({
   'refundst.pending': ['处理中', 'Pending'],
   'refundst.succeeded': ['成功', 'Succeeded'],
   'refundst.failed': ['失败', 'Failed'],
+  'refundst.refused': ['被拒绝', 'Refused'],
   'msgst.pending': ['待发送', 'Pending'],
   'msgst.sent': ['已发送', 'Sent'],
   'msgst.dead': ['发送失败', 'Failed'],
@@ -591,10 +594,21 @@ function RefundForm({ ticket, money: summary, onDone }) {
     setBusy(true);
     setOk(null);
     const fen = toFen(amount);
+    // The server records the refund pending (202) and asks the payment provider in the
+    // background: follow it until the provider has answered.
     post(`/after-sales/${ticket.id}/refund`, { amount: fen === undefined ? null : fen }).then(
-      (d) => { setBusy(false); setErr(null); setOk(d); setAmount(''); onDone(d.after_sales, 'refund'); },
+      (d) => { setErr(null); setOk(d); setAmount(''); followRefund(d); },
       (e) => { setBusy(false); setErr(e); },
     );
+  };
+  const followRefund = (refund) => {
+    if (refund.status !== 'pending') {
+      setBusy(false);
+      setOk(refund);
+      onDone(null, refund.status === 'succeeded' ? 'refund' : null);
+      return;
+    }
+    setTimeout(() => get(`/refunds/${refund.id}`).then(followRefund, (e) => { setBusy(false); setErr(e); }), 1000);
   };
   return (
     <form class="card svc-move svc-move-refund" onSubmit={submit}>
@@ -609,7 +623,9 @@ function RefundForm({ ticket, money: summary, onDone }) {
         <input name="refund_amount" value={amount} inputMode="decimal" onInput={(ev) => setAmount(ev.target.value)} />
       </Field>
       <button type="submit" class="primary" disabled={busy}>{t('svc.a.refund')}</button>
-      {ok && <div class="ok-box">{t('svc.a.refund_ok', { amount: money(ok.amount) })}</div>}
+      {ok && ok.status === 'pending' && <div class="muted svc-refund-pending">{t('svc.a.refund_pending', { amount: money(ok.amount) })}</div>}
+      {ok && ok.status === 'succeeded' && <div class="ok-box">{t('svc.a.refund_ok', { amount: money(ok.amount) })}</div>}
+      {ok && ok.status === 'refused' && <div class="error-box">{t('svc.a.refund_refused', { amount: money(ok.amount), error: ok.error || '' })}</div>}
       <ErrorBox error={err} />
     </form>
   );
@@ -683,7 +699,12 @@ export function TicketDetail({ session, params }) {
   }
   const onDone = (d, move) => {
     if (d) setFresh(d);
-    setDone(move);
+    else {
+      // A move that answered with something other than the ticket: read it again.
+      setFresh(null);
+      res.reload();
+    }
+    if (move) setDone(move);
     refunds.reload();
   };
   const st = tk.status;
