@@ -753,14 +753,10 @@ export function ExceptionDetail({ session, params }) {
   );
 }
 
-// For the service screen: every open logistics_* exception. The pool filters by one exact
-// code, so the summary names the logistics codes that have open exceptions and each is
-// listed.
+// Every open logistics case (the pool's logistics_* codes), newest first.
 export async function loadLogisticsCases() {
-  const summary = await get('/exceptions/summary');
-  const codes = summary.codes.map((c) => c.code).filter((c) => c.startsWith('logistics_'));
-  const pages = await Promise.all(codes.map((code) => get('/exceptions', { code, status: 'open', limit: 500 })));
-  const items = pages.flatMap((p) => p.items);
+  const page = await get('/exceptions', { code: 'logistics_*', status: 'open', limit: 500 });
+  const items = page.items.slice();
   items.sort((a, b) => (a.created_at < b.created_at ? 1 : a.created_at > b.created_at ? -1 : b.id - a.id));
   return items;
 }
