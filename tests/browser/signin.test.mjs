@@ -20,7 +20,7 @@ after(async () => {
 const expectedMenu = {
   admin: ['#/dashboard', '#/orders', '#/review', '#/exceptions', '#/warehouse', '#/service', '#/inventory', '#/settings', '#/users'],
   reviewer: ['#/dashboard', '#/orders', '#/review', '#/exceptions', '#/inventory'],
-  warehouse: ['#/orders', '#/warehouse', '#/inventory'],
+  warehouse: ['#/dashboard', '#/orders', '#/warehouse', '#/inventory'],
   customer_service: ['#/dashboard', '#/orders', '#/exceptions', '#/service'],
   finance: ['#/dashboard', '#/orders'],
 };

@@ -12,6 +12,7 @@ import { PickScan } from './warehouse-scan.jsx';
 import { UsersScreen } from './admin_users.jsx';
 import { SettingsScreen } from './admin_settings.jsx';
 import { InventoryScreen } from './inventory.jsx';
+import { Dashboard } from './dashboard.jsx';
 
 export const screens = [
   { path: '/', component: SignedInHome, roles: null },
@@ -33,4 +34,5 @@ export const screens = [
   { path: '/settings/:tab', component: SettingsScreen, roles: ['admin'] },
   { path: '/inventory', component: InventoryScreen, roles: ['admin', 'warehouse', 'reviewer'] },
   { path: '/inventory/:tab', component: InventoryScreen, roles: ['admin', 'warehouse', 'reviewer'] },
+  { path: '/dashboard', component: Dashboard, roles: ['admin', 'reviewer', 'warehouse', 'customer_service', 'finance'] },
 ];
