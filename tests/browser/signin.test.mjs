@@ -36,6 +36,9 @@ for (const role of ROLES) {
     assert.equal(session.sameSite, 'Strict');
     const links = await page.$$eval('.menu a', (as) => as.map((a) => a.getAttribute('href')));
     assert.deepEqual(links, expectedMenu[role]);
+    // Each lands on its daily work: the warehouse on its waves, the others on the first screen.
+    const landing = role === 'warehouse' ? '#/warehouse' : expectedMenu[role][0];
+    await page.waitForFunction((h) => location.hash === h, landing);
     // The cookie is not readable by the page's script.
     assert.equal(await page.evaluate(() => document.cookie.includes('ordo_session')), false);
     await screenshot(page, `signin-${role}`);
