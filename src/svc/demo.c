@@ -50,24 +50,28 @@ static const char *const demo_counts[][2] = {
     {"GZ01/FACEMASK-10", "{\"on_hand\":6,\"safety_stock\":10,\"bin\":\"B-03-05-1\"}"},
 };
 
+int demo_run(svc_op_t *op, svc_result_t *r, const char *what) {
+    int rc = -1;
+    if (op) {
+        svc_op_run_sync(op);
+        rc = op->result.err == ORDO_E_OK ? 0 : -1;
+        if (rc)
+            log_error("demo %s: %s", what, op->result.detail);
+        svc_op_free(op);
+    } else {
+        log_error("demo %s: %s", what, r->detail);
+    }
+    svc_result_clear(r);
+    return rc;
+}
+
 int demo_put(app_t *app, put_fn fn, const char *key, const char *json) {
     json_t *body = json_loads(json, 0, NULL);
     svc_result_t r;
     svc_result_init(&r);
     svc_op_t *op = body ? fn(app, key, body, "demo", &r) : NULL;
     json_decref(body);
-    int rc = -1;
-    if (op) {
-        svc_op_run_sync(op);
-        rc = op->result.err == ORDO_E_OK ? 0 : -1;
-        if (rc)
-            log_error("demo %s: %s", key, op->result.detail);
-        svc_op_free(op);
-    } else {
-        log_error("demo %s: %s", key, r.detail);
-    }
-    svc_result_clear(&r);
-    return rc;
+    return demo_run(op, &r, key);
 }
 
 static svc_op_t *put_stock(app_t *app, const char *key, json_t *body, const char *actor,

@@ -8,6 +8,10 @@
  * same use cases the API uses. Returns 0, or -1 with a reason logged. */
 int demo_load(app_t *app);
 
+/* Runs a demo op to its end and frees it, logging why it failed (r holds the reason when
+ * op is NULL; cleared either way); 0 or -1. */
+int demo_run(svc_op_t *op, svc_result_t *r, const char *what);
+
 /* Runs one put use case (SKU, warehouse, carrier…) for the demo with a JSON body; 0, or -1
  * with a reason logged. */
 typedef svc_op_t *(*put_fn)(app_t *, const char *, json_t *, const char *, svc_result_t *);

@@ -80,18 +80,9 @@ int demo_orders_load(app_t *app) {
         svc_result_init(&r);
         svc_op_t *op = body ? order_place_op(app, body, "demo", &r) : NULL;
         json_decref(body);
-        if (!op) {
-            log_error("demo order %zu: %s", i + 1, r.detail);
-            svc_result_clear(&r);
-            return -1;
-        }
-        svc_op_run_sync(op);
-        bool ok = op->result.err == ORDO_E_OK;
-        if (!ok)
-            log_error("demo order %zu: %s", i + 1, op->result.detail);
-        svc_op_free(op);
-        svc_result_clear(&r);
-        if (!ok)
+        char what[32];
+        snprintf(what, sizeof what, "order %zu", i + 1);
+        if (demo_run(op, &r, what) != 0)
             return -1;
         placed++;
     }

@@ -26,18 +26,7 @@ static int add_user(app_t *app, const char *name, const char *role, const char *
     svc_result_init(&r);
     svc_op_t *op = body ? user_add_op(app, body, "demo", &r) : NULL;
     json_decref(body);
-    int rc = -1;
-    if (op) {
-        svc_op_run_sync(op);
-        rc = op->result.err == ORDO_E_OK ? 0 : -1;
-        if (rc)
-            log_error("demo user %s: %s", name, op->result.detail);
-        svc_op_free(op);
-    } else {
-        log_error("demo user %s: %s", name, r.detail);
-    }
-    svc_result_clear(&r);
-    return rc;
+    return demo_run(op, &r, name);
 }
 
 int demo_users_load(app_t *app, const char *path) {
