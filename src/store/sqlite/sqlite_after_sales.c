@@ -154,20 +154,6 @@ static json_t *json_col(sqlite3_stmt *st, int i) {
     return v ? v : json_null();
 }
 
-static int rows(store_t *s, sqlite3_stmt *st, json_t *(*read_fn)(sqlite3_stmt *), json_t **out) {
-    json_t *arr = json_array();
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        json_array_append_new(arr, read_fn(st));
-    done(st);
-    if (rc != SQLITE_DONE) {
-        json_decref(arr);
-        return sq_fail(s);
-    }
-    *out = arr;
-    return STORE_OK;
-}
-
 /* Steps a statement expected to give one row into read_fn. */
 static int one(store_t *s, sqlite3_stmt *st, json_t *(*read_fn)(sqlite3_stmt *), json_t **out) {
     int rc = sqlite3_step(st);
@@ -265,7 +251,7 @@ static int by_id(store_t *s, int q, int64_t id, json_t *(*read_fn)(sqlite3_stmt 
     if (!st)
         return STORE_ERROR;
     sqlite3_bind_int64(st, 1, id);
-    return rows(s, st, read_fn, out);
+    return sq_rows(s, st, read_fn, out);
 }
 
 static int as_get(store_t *s, int64_t id, json_t **out) {
@@ -481,7 +467,7 @@ static int as_damaged(store_t *s, const char *warehouse, json_t **out) {
     if (!st)
         return STORE_ERROR;
     bind_text(st, 1, warehouse);
-    return rows(s, st, read_damaged, out);
+    return sq_rows(s, st, read_damaged, out);
 }
 
 static int as_refund_insert(store_t *s, const refund_rec_t *r, int64_t *id) {
@@ -546,7 +532,7 @@ static int as_refunds_list(store_t *s, const refund_filter_t *f, json_t **out) {
         sqlite3_bind_int64(st, 3, f->due_at_ms);
     sqlite3_bind_int64(st, 4, f->before_id);
     sqlite3_bind_int64(st, 5, f->limit > 0 ? f->limit : 100);
-    return rows(s, st, read_refund, out);
+    return sq_rows(s, st, read_refund, out);
 }
 
 static int as_refunds_sum(store_t *s, int64_t order_id, int64_t *committed, int64_t *succeeded) {
@@ -627,7 +613,7 @@ static int as_settlement_orders(store_t *s, int64_t from, int64_t to, json_t **o
         return STORE_ERROR;
     sqlite3_bind_int64(st, 1, from);
     sqlite3_bind_int64(st, 2, to);
-    return rows(s, st, read_settlement_order, out);
+    return sq_rows(s, st, read_settlement_order, out);
 }
 
 const after_sales_vtable_t sqlite_after_sales_vtable = {

@@ -71,21 +71,6 @@ static json_t *read_row(sqlite3_stmt *st) {
                      col_text(st, 13));
 }
 
-/* Steps st to its end, appending each row read_fn makes to a new array. */
-static int rows(store_t *s, sqlite3_stmt *st, json_t *(*read_fn)(sqlite3_stmt *), json_t **out) {
-    json_t *arr = json_array();
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        json_array_append_new(arr, read_fn(st));
-    done(st);
-    if (rc != SQLITE_DONE) {
-        json_decref(arr);
-        return sq_fail(s);
-    }
-    *out = arr;
-    return STORE_OK;
-}
-
 static int xp_list(store_t *s, const exception_filter_t *f, json_t **out) {
     /* Filters combine freely, so the statement is built per call from fixed fragments;
      * every value is bound. */
@@ -145,7 +130,7 @@ static json_t *read_count(sqlite3_stmt *st) {
 static int xp_summary(store_t *s, int64_t now, json_t **out) {
     sqlite3_stmt *st = prep(s, X_SUMMARY);
     json_t *counts = NULL;
-    if (!st || rows(s, st, read_count, &counts) != STORE_OK)
+    if (!st || sq_rows(s, st, read_count, &counts) != STORE_OK)
         return STORE_ERROR;
     st = prep(s, X_UNASSIGNED_OVERDUE);
     if (!st) {
@@ -198,7 +183,7 @@ static int xp_actions(store_t *s, int64_t id, json_t **out) {
     if (!st)
         return STORE_ERROR;
     sqlite3_bind_int64(st, 1, id);
-    return rows(s, st, read_action, out);
+    return sq_rows(s, st, read_action, out);
 }
 
 static int xp_assign(store_t *s, int64_t id, const char *owner, int64_t deadline) {

@@ -1,6 +1,7 @@
 #ifndef ORDO_STORE_SQLITE_INTERNAL_H
 #define ORDO_STORE_SQLITE_INTERNAL_H
 
+#include <jansson.h>
 #include <sqlite3.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -33,6 +34,10 @@ static inline const char *col_text(sqlite3_stmt *st, int i) {
 static inline void copy_col(char *dst, size_t cap, sqlite3_stmt *st, int i) {
     snprintf(dst, cap, "%s", col_text(st, i));
 }
+
+/* Steps st to its end, appending the JSON value read_fn makes of each row to a new array
+ * (*out, the caller's); leaves st ready. STORE_OK, or the error recorded for errmsg. */
+int sq_rows(store_t *s, sqlite3_stmt *st, json_t *(*read_fn)(sqlite3_stmt *), json_t **out);
 
 /* Runs a statement that returns no rows and leaves it ready: STORE_CONFLICT on a constraint
  * failure and, when guarded, when it changed nothing. */

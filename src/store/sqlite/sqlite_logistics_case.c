@@ -96,21 +96,6 @@ static int lc_case_open_for_parcel(store_t *s, int64_t parcel_id, const char *co
     return rc == STORE_NOT_FOUND ? STORE_OK : rc;
 }
 
-/* Steps st to its end, appending each row read_fn makes to a new array. */
-static int rows(store_t *s, sqlite3_stmt *st, json_t *(*read_fn)(sqlite3_stmt *), json_t **out) {
-    json_t *arr = json_array();
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        json_array_append_new(arr, read_fn(st));
-    done(st);
-    if (rc != SQLITE_DONE) {
-        json_decref(arr);
-        return sq_fail(s);
-    }
-    *out = arr;
-    return STORE_OK;
-}
-
 static json_t *read_id(sqlite3_stmt *st) {
     return json_integer(sqlite3_column_int64(st, 0));
 }
@@ -120,7 +105,7 @@ static int lc_cases_of_order(store_t *s, int64_t order_id, json_t **out) {
     if (!st)
         return STORE_ERROR;
     sqlite3_bind_int64(st, 1, order_id);
-    return rows(s, st, read_id, out);
+    return sq_rows(s, st, read_id, out);
 }
 
 static int lc_reship_insert(store_t *s, const reshipment_rec_t *r) {
@@ -151,7 +136,7 @@ static int lc_reships_of_exception(store_t *s, int64_t exception_id, json_t **ou
     if (!st)
         return STORE_ERROR;
     sqlite3_bind_int64(st, 1, exception_id);
-    return rows(s, st, read_reship, out);
+    return sq_rows(s, st, read_reship, out);
 }
 
 static json_t *read_sku_qty(sqlite3_stmt *st) {
@@ -164,7 +149,7 @@ static int lc_reshipped_from_parcel(store_t *s, int64_t parcel_id, json_t **out)
     if (!st)
         return STORE_ERROR;
     sqlite3_bind_int64(st, 1, parcel_id);
-    return rows(s, st, read_sku_qty, out);
+    return sq_rows(s, st, read_sku_qty, out);
 }
 
 static int lc_order_mark_reship(store_t *s, int64_t order_id, const char *reship_of) {

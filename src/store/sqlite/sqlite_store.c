@@ -815,6 +815,20 @@ static int guarded(sq_t *s, sqlite3_stmt *st) {
     return rc;
 }
 
+int sq_rows(store_t *s, sqlite3_stmt *st, json_t *(*read_fn)(sqlite3_stmt *), json_t **out) {
+    json_t *arr = json_array();
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        json_array_append_new(arr, read_fn(st));
+    done(st);
+    if (rc != SQLITE_DONE) {
+        json_decref(arr);
+        return sq_fail(s);
+    }
+    *out = arr;
+    return STORE_OK;
+}
+
 int sq_exec(store_t *base, sqlite3_stmt *st, bool guard) {
     return guard ? guarded(SQ(base), st) : exec_step(SQ(base), st);
 }

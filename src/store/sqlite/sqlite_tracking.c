@@ -113,20 +113,6 @@ static json_t *read_event(sqlite3_stmt *st) {
         sqlite3_column_type(st, 4) == SQLITE_NULL ? json_null() : json_string(col_text(st, 4)));
 }
 
-static int rows(store_t *s, sqlite3_stmt *st, json_t *(*read_fn)(sqlite3_stmt *), json_t **out) {
-    json_t *arr = json_array();
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        json_array_append_new(arr, read_fn(st));
-    done(st);
-    if (rc != SQLITE_DONE) {
-        json_decref(arr);
-        return sq_fail(s);
-    }
-    *out = arr;
-    return STORE_OK;
-}
-
 static int config_put(store_t *s, int q, const char *name, const char *config, const char *actor,
                       int64_t now_ms) {
     sqlite3_stmt *st = prep(s, q);
@@ -201,7 +187,7 @@ static int one_row(store_t *s, int q, int64_t key, json_t **out) {
         return STORE_ERROR;
     sqlite3_bind_int64(st, 1, key);
     json_t *arr = NULL;
-    int rc = rows(s, st, read_track, &arr);
+    int rc = sq_rows(s, st, read_track, &arr);
     if (rc != STORE_OK)
         return rc;
     if (json_array_size(arr) == 0) {
@@ -226,7 +212,7 @@ static int parcels_by_number(store_t *s, const char *tracking_no, json_t **out) 
     if (!st)
         return STORE_ERROR;
     bind_text(st, 1, tracking_no);
-    return rows(s, st, read_track, out);
+    return sq_rows(s, st, read_track, out);
 }
 
 static int parcels_of_order(store_t *s, int64_t order_id, json_t **out) {
@@ -234,7 +220,7 @@ static int parcels_of_order(store_t *s, int64_t order_id, json_t **out) {
     if (!st)
         return STORE_ERROR;
     sqlite3_bind_int64(st, 1, order_id);
-    return rows(s, st, read_track, out);
+    return sq_rows(s, st, read_track, out);
 }
 
 static int event_add(store_t *s, const tracking_event_rec_t *e) {
@@ -256,7 +242,7 @@ static int events(store_t *s, int64_t parcel_id, json_t **out) {
     if (!st)
         return STORE_ERROR;
     sqlite3_bind_int64(st, 1, parcel_id);
-    return rows(s, st, read_event, out);
+    return sq_rows(s, st, read_event, out);
 }
 
 static int state_put(store_t *s, int64_t parcel_id, const char *milestone, int64_t milestone_at,
@@ -278,7 +264,7 @@ static int poll_due(store_t *s, int64_t now_ms, int limit, json_t **out) {
         return STORE_ERROR;
     sqlite3_bind_int64(st, 1, now_ms);
     sqlite3_bind_int(st, 2, limit);
-    return rows(s, st, read_track, out);
+    return sq_rows(s, st, read_track, out);
 }
 
 static int poll_put(store_t *s, int64_t parcel_id, int64_t next_ms, int failures,
@@ -297,7 +283,7 @@ static int watch_list(store_t *s, json_t **out) {
     sqlite3_stmt *st = prep(s, T_WATCH);
     if (!st)
         return STORE_ERROR;
-    return rows(s, st, read_track, out);
+    return sq_rows(s, st, read_track, out);
 }
 
 static int alert_state(store_t *s, int64_t parcel_id, const char *code, int64_t basis, bool *same,

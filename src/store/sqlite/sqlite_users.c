@@ -78,21 +78,6 @@ static json_t *time_or_null(sqlite3_stmt *st, int i) {
     return json_string(rfc3339_format(sqlite3_column_int64(st, i), buf, sizeof buf));
 }
 
-/* Steps st to its end, appending each row read_fn makes to a new array. */
-static int rows(store_t *s, sqlite3_stmt *st, json_t *(*read_fn)(sqlite3_stmt *), json_t **out) {
-    json_t *arr = json_array();
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        json_array_append_new(arr, read_fn(st));
-    done(st);
-    if (rc != SQLITE_DONE) {
-        json_decref(arr);
-        return sq_fail(s);
-    }
-    *out = arr;
-    return STORE_OK;
-}
-
 static int us_user_insert(store_t *s, const char *name, const char *role, const char *password_hash,
                           const char *actor, int64_t now_ms) {
     sqlite3_stmt *st = prep(s, U_USER_INSERT);
@@ -133,7 +118,7 @@ static json_t *read_user(sqlite3_stmt *st) {
 
 static int us_user_list(store_t *s, json_t **out) {
     sqlite3_stmt *st = prep(s, U_USER_LIST);
-    return st ? rows(s, st, read_user, out) : STORE_ERROR;
+    return st ? sq_rows(s, st, read_user, out) : STORE_ERROR;
 }
 
 static int us_user_update(store_t *s, const char *name, const char *role, int disabled,
@@ -252,7 +237,7 @@ static int us_token_list(store_t *s, const char *user, json_t **out) {
     if (!st)
         return STORE_ERROR;
     bind_text(st, 1, user);
-    return rows(s, st, read_token, out);
+    return sq_rows(s, st, read_token, out);
 }
 
 static int us_token_delete(store_t *s, const char *user, int64_t id) {
