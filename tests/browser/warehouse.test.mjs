@@ -16,6 +16,7 @@ before(async () => {
   ordo = await new Ordo().start();
   await ordo.addUsers();
   await ordo.putWarehouse(WH);
+  await ordo.putWarehouse('WH-SH', '上海市', '上海市', '浦东新区');
   await ordo.putSku('MUG', { name: '玻璃水杯', fragile: true, weight_g: 350 });
   await ordo.putSku('TEA', { name: '龙井茶 250g', weight_g: 260 });
   await ordo.putSku('SOCK', { name: '棉袜', weight_g: 60, length_mm: 60, width_mm: 40, height_mm: 20 });
@@ -72,8 +73,16 @@ async function screenshot(page, name) {
   await page.evaluate(() => window.scrollTo(0, 0));
   await save(page, name);
 }
-const noOverflow = async (page) =>
-  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'no sideways scrolling');
+const noOverflow = async (page) => {
+  const wide = await page.evaluate(() =>
+    document.documentElement.scrollWidth <= window.innerWidth
+      ? []
+      : [...document.querySelectorAll('body *')]
+          .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 0.5)
+          .map((e) => `${e.tagName.toLowerCase()}.${e.className} ${Math.round(e.getBoundingClientRect().right)}`),
+  );
+  assert.deepEqual(wide, [], 'no sideways scrolling');
+};
 
 let taskId;
 
@@ -81,8 +90,16 @@ test('a wave is built by strategy at the desk and shows its route and pick list'
   const page = await page_();
   await page.goto(ordo.base + '/console/#/warehouse');
   await page.waitForSelector('.who[data-role="warehouse"]');
-  // No warehouse chosen yet: the ones holding approved orders are offered.
-  await page.click(`button.wh-known:text("${WH}")`);
+  // No warehouse chosen yet: every warehouse the API lists is offered, by name and code.
+  await page.waitForSelector('button.wh-known');
+  const listed = await page.$$eval('button.wh-known', (bs) =>
+    bs.map((b) => ({ code: b.dataset.code, name: b.querySelector('.wh-known-name').textContent, shown: b.querySelector('.wh-known-code').textContent })),
+  );
+  const api = (await ordo.ok('GET', '/v1/warehouses')).items;
+  assert.deepEqual(api.map((w) => w.code), ['WH-BJ', 'WH-SH']);
+  assert.deepEqual(listed, api.map((w) => ({ code: w.code, name: w.name, shown: w.code })));
+  await screenshot(page, 'warehouse-desk-chooser');
+  await page.click(`button.wh-known[data-code="${WH}"]`);
   await page.waitForSelector(`.wh-current[data-warehouse="${WH}"]`);
   await page.waitForSelector('.wh-waiting:text("2 单 / 11 件")');
   await page.selectOption('select[name=strategy]', 'zone');
@@ -91,6 +108,7 @@ test('a wave is built by strategy at the desk and shows its route and pick list'
   await page.waitForSelector('.wh-task');
   taskId = Number(await page.getAttribute('.wh-task', 'data-task'));
   const task = await ordo.ok('GET', `/v1/picks/${taskId}`);
+  const wave = task.wave;
   // Route order: aisle 01 bays up, then aisle 02.
   assert.deepEqual(
     task.lines.map((l) => l.bin),
@@ -102,6 +120,20 @@ test('a wave is built by strategy at the desk and shows its route and pick list'
   // Both orders are picking now.
   for (const no of [o1, o2]) assert.equal((await ordo.ok('GET', `/v1/orders/${no}`)).status, 'picking');
   await screenshot(page, 'warehouse-wave');
+
+  // Back at the desk's home the new wave heads the list: nothing picked yet, its task open
+  // with a Scan link.
+  await page.click('a:text("← 仓库作业")');
+  const item = `.wh-wave-item[data-wave="${wave}"]`;
+  await page.waitForSelector(`${item} .wh-progress-text:text("已拣 0/11")`);
+  assert.match(await page.textContent(`${item} .badge`), /拣货中/);
+  assert.match(await page.textContent(`${item} .wh-wave-meta`), /2 单/);
+  assert.equal(await page.getAttribute(`${item} .wh-open-task[data-task="${taskId}"] a.wh-scan-link`, 'href'), `#/warehouse/picks/${taskId}`);
+  const waves = await ordo.ok('GET', `/v1/waves?warehouse=${WH}`);
+  assert.equal(waves.items[0].id, wave);
+  await screenshot(page, 'warehouse-desk-waves');
+  await page.click(`${item} .wh-wave-link`);
+  await page.waitForSelector('.wh-task');
 
   await page.click('a:text("打印拣货单")');
   await page.waitForSelector('.wh-printable tbody tr');
@@ -115,7 +147,10 @@ test('a wave is built by strategy at the desk and shows its route and pick list'
 test('the hand-held scan screen refuses a wrong item in red and picks the right ones', async () => {
   assert.ok(taskId, 'the wave test ran');
   const page = await page_({ device: 'handheld' });
-  await page.goto(ordo.base + `/console/#/warehouse/picks/${taskId}`);
+  // A new hand-held: the warehouse is chosen from the list, the task opened from the waves.
+  await page.goto(ordo.base + '/console/#/warehouse');
+  await page.click(`button.wh-known[data-code="${WH}"]`);
+  await page.click(`.wh-open-task[data-task="${taskId}"] a.wh-scan-link`);
   await page.waitForSelector('.wh-next-bin:text("A-01-03-1")');
   // The scanner is a keyboard: the barcode input holds the focus without a click.
   await waitFor(() => page.evaluate(() => document.activeElement?.name === 'barcode'), 'the scan input to have focus');
@@ -132,6 +167,7 @@ test('the hand-held scan screen refuses a wrong item in red and picks the right 
   assert.match(red, /is not on pick task/);
   let task = await ordo.ok('GET', `/v1/picks/${taskId}`);
   assert.equal(task.picked, 0);
+  assert.ok(task.wave);
   assert.ok(task.lines.every((l) => l.picked === 0));
   await noOverflow(page);
   await screenshot(page, 'warehouse-scan-wrong');
@@ -147,6 +183,18 @@ test('the hand-held scan screen refuses a wrong item in red and picks the right 
   assert.equal((await ordo.ok('GET', `/v1/picks/${taskId}`)).picked, 3);
   await page.waitForSelector('.wh-next-bin:text("A-01-10-2")');
   await screenshot(page, 'warehouse-scan-right');
+
+  // The waves list shows the progress so far; its Scan link leads back to the same place.
+  const wave = task.wave;
+  const item = `.wh-wave-item[data-wave="${wave}"]`;
+  await page.goto(ordo.base + '/console/#/warehouse');
+  await page.waitForSelector(`${item} .wh-progress-text:text("已拣 3/11")`);
+  assert.match(await page.textContent(`${item} .wh-open-task[data-task="${taskId}"]`), /3\/11/);
+  await noOverflow(page);
+  await screenshot(page, 'warehouse-home-handheld-progress');
+  await page.click(`${item} .wh-open-task[data-task="${taskId}"] a.wh-scan-link`);
+  await page.waitForSelector('.wh-next-bin:text("A-01-10-2")');
+  await waitFor(() => page.evaluate(() => document.activeElement?.name === 'barcode'), 'the scan input to have focus');
 
   // Seven socks in one scan with the quantity: the tenth item asks for the tote count.
   await page.fill('input[name=qty]', '7');
@@ -173,6 +221,13 @@ test('the hand-held scan screen refuses a wrong item in red and picks the right 
   assert.equal(picks.ready_to_pack, true);
   await noOverflow(page);
   await screenshot(page, 'warehouse-scan-done');
+  // Done: the wave is listed as picked in full with no open task left.
+  await page.goto(ordo.base + '/console/#/warehouse');
+  await page.waitForSelector(`${item} .wh-progress-text:text("已拣 11/11")`);
+  assert.match(await page.textContent(`${item} .badge`), /已拣完/);
+  assert.equal(await page.$(`${item} .wh-open-task`), null);
+  const listed = (await ordo.ok('GET', `/v1/waves?warehouse=${WH}`)).items.find((w) => w.id === wave);
+  assert.deepEqual([listed.status, listed.picked, listed.units, listed.remaining], ['done', 11, 11, 0]);
   noErrors(page, [/^422 .*\/v1\/picks\/\d+\/scan$/]);
   await page.context().close();
 });
@@ -290,6 +345,41 @@ test('a short bin is reported from the scan screen after a confirmation', async 
   await page.waitForSelector('.wh-next .wh-next-qty:text("取 1 件")');
   await waitFor(() => page.evaluate(() => document.activeElement?.name === 'barcode'), 'focus back on the scan input');
   await noOverflow(page);
+  noErrors(page);
+  await page.context().close();
+});
+
+test('the hand-held home in English: the menu on its own row, the waves with their Scan links', async () => {
+  const page = await page_({ device: 'handheld', lang: 'en' });
+  await page.goto(ordo.base + '/console/#/warehouse');
+  await page.waitForSelector(`button.wh-known[data-code="${WH}"]`);
+  await noOverflow(page);
+  await screenshot(page, 'warehouse-chooser-handheld-en');
+  await page.click(`button.wh-known[data-code="${WH}"]`);
+  await page.waitForSelector('.wh-wave-item >> nth=1');
+  // The newest wave first: the short-picked one, still open with one unit to pick.
+  const waves = (await ordo.ok('GET', `/v1/waves?warehouse=${WH}`)).items;
+  const shown = await page.$$eval('.wh-wave-item', (li) => li.map((l) => Number(l.dataset.wave)));
+  assert.deepEqual(shown, waves.map((w) => w.id));
+  const first = `.wh-wave-item[data-wave="${waves[0].id}"]`;
+  assert.equal(await page.textContent(`${first} .wh-progress-text`), `Picked ${waves[0].picked}/${waves[0].units}`);
+  assert.equal(await page.textContent(`${first} .wh-scan-link`), 'Scan');
+  // Every menu entry and the language and sign-out buttons lie inside the screen, unclipped
+  // and apart.
+  const boxes = await page.$$eval('.topbar .menu a, .topbar .lang, .topbar .signout', (els) =>
+    els.map((e) => {
+      const r = e.getBoundingClientRect();
+      return { text: e.textContent, left: r.left, right: r.right, top: r.top, bottom: r.bottom, clipped: e.scrollWidth > e.clientWidth };
+    }),
+  );
+  assert.deepEqual(boxes.map((b) => b.text), ['Orders', 'Warehouse', 'Inventory', '中文', 'Sign out']);
+  for (const b of boxes) assert.ok(b.left >= 0 && b.right <= 360 && !b.clipped, JSON.stringify(b));
+  const menuScroll = await page.$eval('.topbar .menu', (m) => m.scrollWidth <= m.clientWidth);
+  assert.ok(menuScroll, 'the menu fits without scrolling');
+  const [lang, signout] = boxes.slice(3);
+  assert.ok(signout.left - lang.right >= 8, 'language and sign-out apart');
+  await noOverflow(page);
+  await screenshot(page, 'warehouse-home-handheld-en');
   noErrors(page);
   await page.context().close();
 });

@@ -4,16 +4,17 @@
 // warehouse-pack.jsx.
 import { useEffect, useState } from 'preact/hooks';
 import { enc, get, post } from '../api.js';
-import { register, t, tCode, useLang } from '../i18n.js';
+import { formatTime, register, t, tCode, useLang } from '../i18n.js';
 import { navigate } from '../router.js';
-import { Empty, ErrorBox, Field, Loading, StatusBadge, useApi } from '../ui/components.jsx';
+import { Empty, ErrorBox, Field, Loading, Pager, StatusBadge, useApi, usePaged } from '../ui/components.jsx';
 import './warehouse.css';
 
 register({
   'wh.title': ['仓库作业', 'Warehouse'],
   'wh.warehouse': ['仓库', 'Warehouse'],
   'wh.choose': ['选择仓库', 'Choose the warehouse'],
-  'wh.choose_hint': ['输入仓库编码，或从待拣订单所在的仓库中选择', 'Type a warehouse code, or pick one that has orders waiting'],
+  'wh.choose_hint': ['从列表中选择仓库，或输入（扫描）仓库编码', 'Pick the warehouse from the list, or type (scan) its code'],
+  'wh.no_warehouses': ['还没有仓库', 'No warehouses yet'],
   'wh.use': ['使用', 'Use'],
   'wh.change': ['更换仓库', 'Change'],
   'wh.waiting': ['待拣订单', 'Orders waiting to pick'],
@@ -30,7 +31,14 @@ register({
   'wh.any_carrier': ['不限', 'Any'],
   'wh.create': ['生成波次', 'Create wave'],
   'wh.skipped_only': ['没有可拣的订单：{n} 单因批次效期不足被跳过', 'Nothing to pick: {n} orders skipped for want of qualifying lots'],
-  'wh.recent_waves': ['最近的波次', 'Recent waves'],
+  'wh.waves': ['波次', 'Waves'],
+  'wh.wave_orders': ['{n} 单', '{n} orders'],
+  'wh.wave_order': ['{n} 单', '{n} order'],
+  'wh.open_tasks': ['未完成任务', 'Open tasks'],
+  'wh.task_zone': ['任务 {id} · {zone} 区', 'Task {id} · zone {zone}'],
+  'wh.by': ['{user} 创建', 'by {user}'],
+  'wave.open': ['拣货中', 'Open'],
+  'wave.done': ['已拣完', 'Done'],
   'wh.open_wave': ['打开波次', 'Open wave'],
   'wh.wave_no': ['波次号', 'Wave no.'],
   'wh.wave': ['波次 {id}', 'Wave {id}'],
@@ -73,7 +81,6 @@ register({
 });
 
 const WH_KEY = 'ordo.warehouse';
-const WAVES_KEY = 'ordo.waves';
 
 export function savedWarehouse() {
   try {
@@ -86,26 +93,6 @@ export function savedWarehouse() {
 function saveWarehouse(code) {
   try {
     localStorage.setItem(WH_KEY, code);
-  } catch {
-    /* not remembered */
-  }
-}
-
-// The waves made at this console, newest first: the API has no list of waves.
-function recentWaves(warehouse) {
-  try {
-    const all = JSON.parse(localStorage.getItem(WAVES_KEY) || '[]');
-    return all.filter((w) => w.warehouse === warehouse).slice(0, 10);
-  } catch {
-    return [];
-  }
-}
-
-function rememberWave(wave) {
-  try {
-    const all = JSON.parse(localStorage.getItem(WAVES_KEY) || '[]').filter((w) => w.id !== wave.id);
-    all.unshift({ id: wave.id, warehouse: wave.warehouse, strategy: wave.strategy, created_at: wave.created_at });
-    localStorage.setItem(WAVES_KEY, JSON.stringify(all.slice(0, 50)));
   } catch {
     /* not remembered */
   }
@@ -163,18 +150,8 @@ function WarehouseChooser({ current, onChoose }) {
   useLang();
   const [code, setCode] = useState(current || '');
   const [error, setError] = useState(null);
-  const [known, setKnown] = useState([]);
-  useEffect(() => {
-    // Warehouses that hold stock for approved orders: a list to choose from (no list API).
-    get('/orders', { status: 'approved', limit: 200 }).then(
-      (page) => {
-        const set = new Set();
-        for (const o of page.items || []) for (const r of o.reservations || []) set.add(r.warehouse);
-        setKnown([...set].sort());
-      },
-      () => setKnown([]),
-    );
-  }, []);
+  const list = useApi('/warehouses');
+  const known = (list.data && list.data.items) || [];
   const choose = async (c) => {
     const value = (c || code).trim();
     if (!value) return;
@@ -191,6 +168,25 @@ function WarehouseChooser({ current, onChoose }) {
     <div class="card wh-chooser">
       <h2>{t('wh.choose')}</h2>
       <p class="muted">{t('wh.choose_hint')}</p>
+      <Loading when={list.loading && !list.data} />
+      <ErrorBox error={list.error} />
+      {list.data && known.length === 0 && <p class="empty">{t('wh.no_warehouses')}</p>}
+      {known.length > 0 && (
+        <div class="wh-known-list">
+          {known.map((w) => (
+            <button
+              key={w.code}
+              type="button"
+              class={'wh-known' + (w.code === current ? ' wh-known-current' : '')}
+              data-code={w.code}
+              onClick={() => choose(w.code)}
+            >
+              <span class="wh-known-name">{w.name || w.code}</span>
+              <code class="wh-known-code">{w.code}</code>
+            </button>
+          ))}
+        </div>
+      )}
       <form
         class="row"
         onSubmit={(e) => {
@@ -202,23 +198,16 @@ function WarehouseChooser({ current, onChoose }) {
           <input name="warehouse" list="wh-known" value={code} onInput={(e) => setCode(e.currentTarget.value)} />
         </Field>
         <datalist id="wh-known">
-          {known.map((k) => (
-            <option key={k} value={k} />
+          {known.map((w) => (
+            <option key={w.code} value={w.code}>
+              {w.name}
+            </option>
           ))}
         </datalist>
         <button type="submit" class="primary wh-field-btn">
           {t('wh.use')}
         </button>
       </form>
-      {known.length > 0 && (
-        <div class="toolbar">
-          {known.map((k) => (
-            <button key={k} class="wh-known" onClick={() => choose(k)}>
-              {k}
-            </button>
-          ))}
-        </div>
-      )}
       <ErrorBox error={error} />
     </div>
   );
@@ -246,7 +235,6 @@ function CreateWave({ warehouse }) {
       if (wave.id === null || wave.id === undefined) {
         setNote(t('wh.skipped_only', { n: (wave.skipped || []).length }));
       } else {
-        rememberWave(wave);
         navigate('/warehouse/waves/' + wave.id);
       }
     } catch (err) {
@@ -315,42 +303,118 @@ function ToPack({ warehouse }) {
       <ErrorBox error={picking.error || packed.error} />
       <Empty when={!picking.loading && !packed.loading && rows.length === 0} />
       {rows.length > 0 && (
-        <table class="wh-topack">
-          <thead>
-            <tr>
-              <th>{t('wh.col.order')}</th>
-              <th>{t('wh.units')}</th>
-              <th>{t('wh.remark')}</th>
-              <th></th>
-              <th></th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((o) => (
-              <tr key={o.order_no} data-order={o.order_no}>
-                <td>
-                  <code>{o.order_no}</code>
-                </td>
-                <td class="num">{(o.items || []).reduce((s, l) => s + l.qty, 0)}</td>
-                <td>{o.remark ? <span class="wh-remark-inline">{o.remark}</span> : ''}</td>
-                <td>
-                  <StatusBadge status={o.status} />{' '}
-                  {o.status === 'picking' && ready[o.order_no] !== undefined && (
-                    <span class={ready[o.order_no] ? 'badge badge-delivered' : 'badge'}>
-                      {t(ready[o.order_no] ? 'wh.ready' : 'wh.not_ready')}
-                    </span>
-                  )}
-                </td>
-                <td>
-                  <a class="wh-pack-link" href={'#/warehouse/pack/' + o.order_no}>
-                    {o.status === 'packed' ? t('wh.ship') : t('wh.pack')}
-                  </a>
-                </td>
+        <div class="wh-table-wrap">
+          <table class="wh-topack">
+            <thead>
+              <tr>
+                <th>{t('wh.col.order')}</th>
+                <th>{t('wh.units')}</th>
+                <th>{t('wh.remark')}</th>
+                <th></th>
+                <th></th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {rows.map((o) => (
+                <tr key={o.order_no} data-order={o.order_no}>
+                  <td>
+                    <code>{o.order_no}</code>
+                  </td>
+                  <td class="num">{(o.items || []).reduce((s, l) => s + l.qty, 0)}</td>
+                  <td class="wh-topack-remark">{o.remark ? <span class="wh-remark-inline">{o.remark}</span> : ''}</td>
+                  <td>
+                    <StatusBadge status={o.status} />{' '}
+                    {o.status === 'picking' && ready[o.order_no] !== undefined && (
+                      <span class={ready[o.order_no] ? 'badge badge-delivered' : 'badge'}>
+                        {t(ready[o.order_no] ? 'wh.ready' : 'wh.not_ready')}
+                      </span>
+                    )}
+                  </td>
+                  <td>
+                    <a class="wh-pack-link" href={'#/warehouse/pack/' + o.order_no}>
+                      {o.status === 'packed' ? t('wh.ship') : t('wh.pack')}
+                    </a>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
+    </div>
+  );
+}
+
+// The warehouse's waves, newest first, with their progress and a Scan link to each open task.
+function Waves({ warehouse }) {
+  useLang();
+  const waves = usePaged('/waves', { warehouse, limit: 10 });
+  const [waveNo, setWaveNo] = useState('');
+  return (
+    <div class="card wh-waves">
+      <div class="toolbar wh-waves-head">
+        <h2 class="wh-task-title">{t('wh.waves')}</h2>
+        <span class="wh-spacer" />
+        <form
+          class="wh-open-wave"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (waveNo.trim()) navigate('/warehouse/waves/' + enc(waveNo.trim()));
+          }}
+        >
+          <input name="wave" class="wh-narrow" placeholder={t('wh.wave_no')} aria-label={t('wh.wave_no')} value={waveNo} onInput={(e) => setWaveNo(e.currentTarget.value)} />
+          <button type="submit">{t('wh.open_wave')}</button>
+        </form>
+      </div>
+      <ErrorBox error={waves.error} />
+      <Empty when={!waves.loading && !waves.error && waves.items.length === 0} />
+      <ul class="wh-wave-list">
+        {waves.items.map((w) => {
+          const open = (w.tasks || []).filter((k) => k.status === 'open');
+          const pct = w.units > 0 ? Math.round((w.picked / w.units) * 100) : 0;
+          return (
+            <li key={w.id} class={'wh-wave-item wh-wave-' + w.status} data-wave={w.id}>
+              <div class="wh-wave-line">
+                <a class="wh-wave-link" href={'#/warehouse/waves/' + w.id}>
+                  {t('wh.wave', { id: w.id })}
+                </a>
+                <span>{tCode('wh.strategy_short', w.strategy)}</span>
+                <span class={'badge badge-task-' + w.status}>{tCode('wave', w.status)}</span>
+                <span class="wh-spacer" />
+                <span class="muted wh-wave-time">{formatTime(w.created_at)}</span>
+              </div>
+              <div class="wh-progress wh-wave-progress" title={t('wh.picked')}>
+                <div class="wh-progress-bar" style={{ width: pct + '%' }} />
+                <span class="wh-progress-text">
+                  {t('wh.picked')} {w.picked}/{w.units}
+                </span>
+              </div>
+              <div class="muted wh-wave-meta">
+                {t(w.orders === 1 ? 'wh.wave_order' : 'wh.wave_orders', { n: w.orders })}
+                {w.carrier ? ' · ' + w.carrier : ''}
+                {w.cutoff ? ' · ' + t('wh.cutoff') + ' ' + w.cutoff : ''}
+                {w.created_by ? ' · ' + t('wh.by', { user: w.created_by }) : ''}
+              </div>
+              {open.length > 0 && (
+                <div class="wh-open-tasks">
+                  {open.map((k) => (
+                    <span key={k.id} class="wh-open-task" data-task={k.id}>
+                      <span>
+                        {t('wh.task_zone', { id: k.id, zone: k.zone })} · {k.picked}/{k.units}
+                      </span>
+                      <a class="wh-button primary wh-scan-link" href={'#/warehouse/picks/' + k.id}>
+                        {t('wh.scan')}
+                      </a>
+                    </span>
+                  ))}
+                </div>
+              )}
+            </li>
+          );
+        })}
+      </ul>
+      <Loading when={waves.loading} />
+      <Pager paged={waves} />
     </div>
   );
 }
@@ -359,7 +423,6 @@ export function WarehouseHome() {
   useLang();
   const [warehouse, setWarehouse] = useState(savedWarehouse());
   const [choosing, setChoosing] = useState(!warehouse);
-  const [waveNo, setWaveNo] = useState('');
   const info = useApi(warehouse ? '/warehouses/' + enc(warehouse) : null);
   const waiting = useOrdersAt(warehouse, 'approved');
   if (choosing || !warehouse)
@@ -376,7 +439,6 @@ export function WarehouseHome() {
       </div>
     );
   const units = waiting.items.reduce((s, o) => s + (o.reservations || []).filter((r) => r.warehouse === warehouse).reduce((a, r) => a + r.qty, 0), 0);
-  const recent = recentWaves(warehouse);
   return (
     <div class="wh">
       <div class="toolbar">
@@ -395,32 +457,7 @@ export function WarehouseHome() {
         </div>
       </div>
       <CreateWave warehouse={warehouse} />
-      <div class="card">
-        <h2>{t('wh.recent_waves')}</h2>
-        <form
-          class="row"
-          onSubmit={(e) => {
-            e.preventDefault();
-            if (waveNo.trim()) navigate('/warehouse/waves/' + enc(waveNo.trim()));
-          }}
-        >
-          <Field label={t('wh.wave_no')}>
-            <input name="wave" class="wh-narrow" value={waveNo} onInput={(e) => setWaveNo(e.currentTarget.value)} />
-          </Field>
-          <button type="submit" class="wh-field-btn">
-            {t('wh.open_wave')}
-          </button>
-        </form>
-        {recent.length > 0 && (
-          <div class="toolbar">
-            {recent.map((w) => (
-              <a key={w.id} class="wh-chip" href={'#/warehouse/waves/' + w.id}>
-                {t('wh.wave', { id: w.id })} · {tCode('wh.strategy_short', w.strategy)}
-              </a>
-            ))}
-          </div>
-        )}
-      </div>
+      <Waves warehouse={warehouse} />
       <ToPack warehouse={warehouse} />
     </div>
   );
