@@ -372,7 +372,7 @@ test('the hand-held home in English: the menu on its own row, the waves with the
       return { text: e.textContent, left: r.left, right: r.right, top: r.top, bottom: r.bottom, clipped: e.scrollWidth > e.clientWidth };
     }),
   );
-  assert.deepEqual(boxes.map((b) => b.text), ['Orders', 'Warehouse', 'Inventory', '中文', 'Sign out']);
+  assert.deepEqual(boxes.map((b) => b.text), ['Dashboard', 'Orders', 'Warehouse', 'Inventory', '中文', 'Sign out']);
   for (const b of boxes) assert.ok(b.left >= 0 && b.right <= 360 && !b.clipped, JSON.stringify(b));
   const menuScroll = await page.$eval('.topbar .menu', (m) => m.scrollWidth <= m.clientWidth);
   assert.ok(menuScroll, 'the menu fits without scrolling');
