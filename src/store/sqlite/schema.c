@@ -418,11 +418,8 @@ const char *const sqlite_migrations[] = {
     "  hash BLOB NOT NULL UNIQUE, created_at INTEGER NOT NULL, created_by TEXT NOT NULL,"
     "  last_used INTEGER);"
     "CREATE INDEX api_tokens_user ON api_tokens(user, id);",
-    /* 22: the reservations held in a warehouse found by warehouse (a wave's holdings asked
-     * for every order with a reservation there, a scan of the whole ledger); and the merged
-     * shipments shipped before their member parcels were tracked get their tracking rows,
-     * for the orders still on the road. */
-    "CREATE INDEX reservation_ledger_warehouse ON reservation_ledger(warehouse, order_id);"
+    /* 22: the merged shipments shipped before their member parcels were tracked get their
+     * tracking rows, for the orders still on the road. */
     "INSERT OR IGNORE INTO parcel_tracking (parcel_id, order_id, carrier, tracking_no,"
     "  milestone, shipped_at, next_poll_at) SELECT p.id, p.order_id, p.carrier, p.tracking_no,"
     "  'shipped', coalesce(p.shipped_at, p.created_at), coalesce(p.shipped_at, p.created_at)"

@@ -68,7 +68,10 @@ static const char *const sql_text[P__COUNT] = {
     /* Units still to pick: the net reservation less what pick lines already cover and has
      * not shipped. Only orders past approved have pick lines or shipments (a backordered
      * line restocked, a short pick re-reserved), so approved orders skip the subqueries.
-     * A splittable order's shortages are backorders: it ships what it holds meanwhile. */
+     * A splittable order's shortages are backorders: it ships what it holds meanwhile.
+     * Driven by orders_status (the orders waiting to be picked), each checked for a
+     * reservation here through its own ledger rows: no index by warehouse on the ledger,
+     * which every order's intake would pay for. */
     [P_WAVE_HOLDINGS] =
         "SELECT o.id, o.order_no, json_extract(o.doc, '$.carrier'), r.line_no, r.sku, "
         "r.warehouse, sum(r.qty) - CASE WHEN o.status = 'approved' THEN 0 ELSE "
@@ -77,8 +80,9 @@ static const char *const sql_text[P__COUNT] = {
         "FROM reservation_ledger c WHERE c.order_id = o.id AND c.line_no = r.line_no AND "
         "c.warehouse = r.warehouse AND c.kind = 'consume') END AS net, o.status "
         "FROM orders o JOIN reservation_ledger r ON r.order_id = o.id WHERE o.status IN "
-        "('approved', 'picking', 'partially_shipped') AND o.id IN (SELECT order_id FROM "
-        "reservation_ledger WHERE warehouse = ?1) AND NOT EXISTS (SELECT 1 FROM holds h WHERE "
+        "('approved', 'picking', 'partially_shipped') AND EXISTS (SELECT 1 FROM "
+        "reservation_ledger w WHERE w.order_id = o.id AND w.warehouse = ?1) AND NOT EXISTS (SELECT "
+        "1 FROM holds h WHERE "
         "h.order_id = o.id AND h.status = 'open') AND (o.splittable OR NOT EXISTS (SELECT 1 "
         "FROM shortages x WHERE x.order_id = o.id)) GROUP BY o.id, r.line_no, r.sku, "
         "r.warehouse HAVING net > 0 ORDER BY o.id, r.line_no",
