@@ -7,6 +7,7 @@
 #include "core/order_redact.h"
 #include "http/event_stream.h"
 #include "http/http.h"
+#include "http/params.h"
 #include "http/routes_completion.h"
 #include "http/routes_console.h"
 #include "http/routes_after_sales.h"
@@ -112,18 +113,6 @@ static svc_op_t *op_or_busy(svc_op_t *op, svc_result_t *r) {
     return op;
 }
 
-/* The positive integer id in path parameter `index`, or 0 with a 404 naming `what`: a path
- * that names no such thing is a missing resource, not a malformed request. */
-static int64_t path_id(http_req_t *q, int index, const char *what, svc_result_t *r) {
-    char *end;
-    long long id = strtoll(q->params[index], &end, 10);
-    if (*end || id < 1) {
-        svc_fail(r, ORDO_E_NOT_FOUND, "no %s '%s'", what, q->params[index]);
-        return 0;
-    }
-    return id;
-}
-
 /* Reads a required "reason"-like string field from a small action body. */
 static const char *action_text(http_req_t *q, const char *key, bool required, svc_result_t *r) {
     if (q->body && !json_is_object(q->body)) {
@@ -171,28 +160,10 @@ static svc_op_t *list_orders(http_req_t *q, svc_result_t *r) {
     f.q = http_query(q, "q");
     parse_time_param(q, "since", &f.since_ms, r);
     parse_time_param(q, "until", &f.until_ms, r);
-    const char *limit = http_query(q, "limit");
-    if (limit) {
-        char *end;
-        long n = strtol(limit, &end, 10);
-        if (*end || n < 1 || n > ORDO_PAGE_MAX)
-            field_errors_add(e, "limit", "out_of_range", "limit must be 1..%d", ORDO_PAGE_MAX);
-        else
-            f.limit = (int)n;
-    }
-    const char *cursor = http_query(q, "cursor");
-    if (cursor) {
-        char *end;
-        long long id = strtoll(cursor, &end, 10);
-        if (*end || id < 1)
-            field_errors_add(e, "cursor", "invalid_cursor", "cursor is not one this API gave");
-        else
-            f.before_id = id;
-    }
-    if (e->count) {
-        svc_fail(r, ORDO_E_VALIDATION, "invalid query parameters");
+    f.limit = param_limit(q, e);
+    f.before_id = param_cursor(q, 1, e);
+    if (params_invalid(r))
         return NULL;
-    }
     order_list(q->app, &f, r);
     size_t i;
     json_t *view;
@@ -233,28 +204,10 @@ static svc_op_t *list_exceptions(http_req_t *q, svc_result_t *r) {
         field_errors_add(e, "code", "out_of_range", "code is a code, or a prefix ending in *");
     f.order_no = http_query(q, "order_no");
     f.owner = http_query(q, "owner");
-    const char *limit = http_query(q, "limit");
-    if (limit) {
-        char *end;
-        long n = strtol(limit, &end, 10);
-        if (*end || n < 1 || n > ORDO_PAGE_MAX)
-            field_errors_add(e, "limit", "out_of_range", "limit must be 1..%d", ORDO_PAGE_MAX);
-        else
-            f.limit = (int)n;
-    }
-    const char *cursor = http_query(q, "cursor");
-    if (cursor) {
-        char *end;
-        long long id = strtoll(cursor, &end, 10);
-        if (*end || id < 1)
-            field_errors_add(e, "cursor", "invalid_cursor", "cursor is not one this API gave");
-        else
-            f.before_id = id;
-    }
-    if (e->count) {
-        svc_fail(r, ORDO_E_VALIDATION, "invalid query parameters");
+    f.limit = param_limit(q, e);
+    f.before_id = param_cursor(q, 1, e);
+    if (params_invalid(r))
         return NULL;
-    }
     exception_list(q->app, &f, r);
     return NULL;
 }
@@ -342,30 +295,10 @@ static svc_op_t *get_review_queue(http_req_t *q, svc_result_t *r) {
         field_errors_add(svc_errors(r), "channel", "unknown_channel", "no channel '%s'", channel);
     f.min_total_fen = amount_param(q, "min_amount", r);
     f.max_total_fen = amount_param(q, "max_amount", r);
-    const char *limit = http_query(q, "limit");
-    if (limit) {
-        char *end;
-        long n = strtol(limit, &end, 10);
-        if (*end || n < 1 || n > ORDO_PAGE_MAX)
-            field_errors_add(svc_errors(r), "limit", "out_of_range", "limit must be 1..%d",
-                             ORDO_PAGE_MAX);
-        else
-            f.limit = (int)n;
-    }
-    const char *cursor = http_query(q, "cursor");
-    if (cursor) {
-        char *end;
-        long long id = strtoll(cursor, &end, 10);
-        if (*end || id < 0)
-            field_errors_add(svc_errors(r), "cursor", "invalid_cursor",
-                             "cursor is not one this API gave");
-        else
-            f.after_id = id;
-    }
-    if (svc_error_count(r)) {
-        svc_fail(r, ORDO_E_VALIDATION, "invalid query parameters");
+    f.limit = param_limit(q, svc_errors(r));
+    f.after_id = param_cursor(q, 0, svc_errors(r));
+    if (params_invalid(r))
         return NULL;
-    }
     review_queue(q->app, &f, r);
     return NULL;
 }

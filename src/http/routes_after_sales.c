@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/limits.h"
+#include "http/params.h"
 #include "svc/after_sales.h"
 #include "svc/after_sales_settings.h"
 #include "svc/after_sales_sweep.h"
@@ -13,19 +14,8 @@
 #include "svc/settlement.h"
 #include "util/timefmt.h"
 
-/* The positive integer id in the first path parameter, or 0 with a 404 naming `what`. */
-static int64_t path_id(http_req_t *q, const char *what, svc_result_t *r) {
-    char *end;
-    long long id = strtoll(q->params[0], &end, 10);
-    if (*end || id < 1) {
-        svc_fail(r, ORDO_E_NOT_FOUND, "no %s '%s'", what, q->params[0]);
-        return 0;
-    }
-    return id;
-}
-
 static svc_op_t *action(http_req_t *q, svc_result_t *r, as_action_t a) {
-    int64_t id = path_id(q, "after-sales ticket", r);
+    int64_t id = path_id(q, 0, "after-sales ticket", r);
     return id ? after_sales_action_op(q->app, id, a, q->body, q->actor, r) : NULL;
 }
 
@@ -34,7 +24,7 @@ svc_op_t *as_post_ticket(http_req_t *q, svc_result_t *r) {
 }
 
 svc_op_t *as_get_ticket(http_req_t *q, svc_result_t *r) {
-    int64_t id = path_id(q, "after-sales ticket", r);
+    int64_t id = path_id(q, 0, "after-sales ticket", r);
     if (id)
         after_sales_get(q->app, id, r);
     return NULL;
@@ -58,28 +48,10 @@ svc_op_t *as_list_tickets(http_req_t *q, svc_result_t *r) {
         f.overdue_at_ms = at;
     else if (overdue && strcmp(overdue, "false") != 0)
         field_errors_add(e, "overdue", "out_of_range", "overdue must be true or false");
-    const char *limit = http_query(q, "limit");
-    if (limit) {
-        char *end;
-        long n = strtol(limit, &end, 10);
-        if (*end || n < 1 || n > ORDO_PAGE_MAX)
-            field_errors_add(e, "limit", "out_of_range", "limit must be 1..%d", ORDO_PAGE_MAX);
-        else
-            f.limit = (int)n;
-    }
-    const char *cursor = http_query(q, "cursor");
-    if (cursor) {
-        char *end;
-        long long id = strtoll(cursor, &end, 10);
-        if (*end || id < 1)
-            field_errors_add(e, "cursor", "invalid_cursor", "cursor is not one this API gave");
-        else
-            f.before_id = id;
-    }
-    if (e->count) {
-        svc_fail(r, ORDO_E_VALIDATION, "invalid query parameters");
+    f.limit = param_limit(q, e);
+    f.before_id = param_cursor(q, 1, e);
+    if (params_invalid(r))
         return NULL;
-    }
     after_sales_list(q->app, &f, at, r);
     return NULL;
 }
@@ -113,7 +85,7 @@ svc_op_t *as_receive(http_req_t *q, svc_result_t *r) {
 }
 
 svc_op_t *as_refund(http_req_t *q, svc_result_t *r) {
-    int64_t id = path_id(q, "after-sales ticket", r);
+    int64_t id = path_id(q, 0, "after-sales ticket", r);
     return id ? refund_op(q->app, id, q->body, q->actor, r) : NULL;
 }
 
@@ -141,27 +113,13 @@ svc_op_t *refunds_put_provider(http_req_t *q, svc_result_t *r) {
 }
 
 svc_op_t *refunds_get(http_req_t *q, svc_result_t *r) {
-    int64_t id = path_id(q, "refund", r);
+    int64_t id = path_id(q, 0, "refund", r);
     if (id)
         refund_get(q->app, id, r);
     return NULL;
 }
 
 /* A positive integer query parameter up to max, or `dflt` when absent; a field error else. */
-static long long query_count(http_req_t *q, const char *name, long long max, long long dflt,
-                             field_errors_t *e) {
-    const char *v = http_query(q, name);
-    if (!v)
-        return dflt;
-    char *end;
-    long long n = strtoll(v, &end, 10);
-    if (*end || end == v || n < 1 || n > max) {
-        field_errors_add(e, name, "out_of_range", "%s must be 1..%lld", name, max);
-        return dflt;
-    }
-    return n;
-}
-
 svc_op_t *refunds_list_get(http_req_t *q, svc_result_t *r) {
     refund_filter_t f = {.limit = ORDO_PAGE_DEFAULT};
     field_errors_t *e = svc_errors(r);
@@ -170,27 +128,17 @@ svc_op_t *refunds_list_get(http_req_t *q, svc_result_t *r) {
         strcmp(f.status, "refused"))
         field_errors_add(e, "status", "out_of_range",
                          "status must be pending, succeeded or refused");
-    f.min_attempts = query_count(q, "min_attempts", 1000000, 0, e);
-    f.limit = (int)query_count(q, "limit", ORDO_PAGE_MAX, ORDO_PAGE_DEFAULT, e);
-    const char *cursor = http_query(q, "cursor");
-    if (cursor) {
-        char *end;
-        long long id = strtoll(cursor, &end, 10);
-        if (*end || id < 1)
-            field_errors_add(e, "cursor", "invalid_cursor", "cursor is not one this API gave");
-        else
-            f.before_id = id;
-    }
-    if (e->count) {
-        svc_fail(r, ORDO_E_VALIDATION, "invalid query parameters");
+    f.min_attempts = param_int(q, "min_attempts", 1, 1000000, 0, e);
+    f.limit = param_limit(q, e);
+    f.before_id = param_cursor(q, 1, e);
+    if (params_invalid(r))
         return NULL;
-    }
     refunds_list(q->app, &f, r);
     return NULL;
 }
 
 svc_op_t *refunds_retry(http_req_t *q, svc_result_t *r) {
-    int64_t id = path_id(q, "refund", r);
+    int64_t id = path_id(q, 0, "refund", r);
     if (!id)
         return NULL;
     svc_op_t *op = refund_retry_op(q->app, id, q->actor);
