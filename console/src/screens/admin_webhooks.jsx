@@ -1,6 +1,5 @@
-// Settings → webhooks: the subscriptions (listed when the server offers GET /v1/webhooks, else
-// opened by id, remembered in this browser), one subscription's settings and its delivery log
-// with a redeliver button per delivery.
+// Settings → webhooks: the subscriptions (GET /v1/webhooks; a new one is created by id), one
+// subscription's settings and its delivery log with a redeliver button per delivery.
 import { useEffect, useState } from 'preact/hooks';
 import { enc, get, post, put } from '../api.js';
 import { formatTime, register, t, tCode, useLang } from '../i18n.js';
@@ -19,11 +18,6 @@ register({
   'hooks.secret_none': ['未设置', 'not set'],
   'hooks.open': ['打开', 'Open'],
   'hooks.open_by_id': ['按编号打开或新建 webhook', 'Open or create a webhook by id'],
-  'hooks.no_list': [
-    '服务器还没有提供 webhook 列表接口（GET /v1/webhooks），请按编号打开；本浏览器会记住打开过的编号。',
-    'The server does not list webhooks yet (no GET /v1/webhooks): open one by its id; this browser remembers the ids opened.',
-  ],
-  'hooks.recent': ['最近打开', 'Recently opened'],
   'hooks.none': ['还没有 webhook', 'No webhooks yet'],
   'hooks.new': ['新建 webhook {id}', 'New webhook {id}'],
   'hooks.saved': ['webhook 已保存', 'Webhook saved'],
@@ -45,25 +39,6 @@ register({
   'hooks.delivery_status.dead': ['已放弃', 'dead'],
   'hooks.delivery_status.failed': ['失败', 'failed'],
 });
-
-const RECENT_KEY = 'ordo.webhooks.recent';
-
-function recentIds() {
-  try {
-    const v = JSON.parse(localStorage.getItem(RECENT_KEY) || '[]');
-    return Array.isArray(v) ? v.filter((x) => typeof x === 'string') : [];
-  } catch {
-    return [];
-  }
-}
-
-function remember(id) {
-  try {
-    localStorage.setItem(RECENT_KEY, JSON.stringify([id, ...recentIds().filter((x) => x !== id)].slice(0, 10)));
-  } catch {
-    /* not remembered */
-  }
-}
 
 function deliveryClass(status) {
   if (status === 'delivered') return 'badge-delivered';
@@ -169,7 +144,6 @@ function WebhookView({ id }) {
   useEffect(() => {
     get(`/webhooks/${enc(id)}`).then(
       (h) => {
-        remember(id);
         setHook(h);
         setForm({ url: h.url || '', events: (h.events || []).join('\n'), secret: '' });
       },
@@ -185,7 +159,6 @@ function WebhookView({ id }) {
     const body = { url: form.url.trim(), events: linesToList(form.events), secret: form.secret };
     try {
       const h = await put(`/webhooks/${enc(id)}`, body);
-      remember(id);
       setHook(h);
       setForm({ ...form, secret: '' });
       setSaved(true);
@@ -234,16 +207,15 @@ function WebhookView({ id }) {
 
 function WebhookList() {
   useLang();
-  const [list, setList] = useState(undefined); // undefined: asking; null: no list endpoint
+  const [list, setList] = useState(undefined); // undefined: asking
   const [error, setError] = useState(null);
   const [id, setId] = useState('');
   useEffect(() => {
     get('/webhooks').then(
-      (d) => setList(Array.isArray(d) ? d : (d && d.items) || []),
-      (e) => (e.status === 404 || e.status === 405 ? setList(null) : setError(e)),
+      (d) => setList(d.items),
+      setError,
     );
   }, []);
-  const recent = recentIds();
   const open = (ev) => {
     ev.preventDefault();
     if (id.trim()) navigate('/settings/webhooks?id=' + enc(id.trim()));
@@ -256,23 +228,6 @@ function WebhookList() {
       </form>
       <AdminError error={error} />
       {list === undefined && !error && <Loading when />}
-      {list === null && (
-        <>
-          <div class="remark adm-gap">{t('hooks.no_list')}</div>
-          {recent.length > 0 && (
-            <div class="card">
-              <h3>{t('hooks.recent')}</h3>
-              <ul class="adm-recent">
-                {recent.map((r) => (
-                  <li key={r}>
-                    <a href={'#/settings/webhooks?id=' + enc(r)}>{r}</a>
-                  </li>
-                ))}
-              </ul>
-            </div>
-          )}
-        </>
-      )}
       {list && list.length === 0 && <div class="empty">{t('hooks.none')}</div>}
       {list && list.length > 0 && (
         <table class="adm-webhook-table">

@@ -1,13 +1,11 @@
 // Inventory (admin, warehouse, reviewer): stock per SKU and warehouse with what is below its
 // safety stock flagged, and the stock reports: low stock, near-expiry lots, slow movers.
-// The stock list uses GET /v1/stock when the server has it; an older server answers 404/405
-// there, and the screen looks SKUs up one by one instead (GET /v1/stock/{sku}).
-import { useEffect, useState } from 'preact/hooks';
-import { enc, get } from '../api.js';
+import { useState } from 'preact/hooks';
+import { enc } from '../api.js';
 import { formatTime, register, t, useLang } from '../i18n.js';
 import { Loading, Pager, usePaged, useApi } from '../ui/components.jsx';
 import { navigate, queryOf } from '../router.js';
-import { AdminError, linesToList, Tabs } from './admin_common.jsx';
+import { AdminError, Tabs } from './admin_common.jsx';
 
 register({
   'inv.title': ['库存', 'Inventory'],
@@ -27,16 +25,7 @@ register({
   'inv.low': ['低于安全库存', 'Below safety stock'],
   'inv.ok': ['正常', 'OK'],
   'inv.low_only': ['只看低库存', 'Low stock only'],
-  'inv.search_skus': ['SKU（可输入多个，用逗号或空格分开）', 'SKUs (several: comma or space)'],
   'inv.search_sku': ['SKU', 'SKU'],
-  'inv.search_hint': ['输入 SKU 查询各仓库存', 'Enter SKUs to see their stock in every warehouse'],
-  'inv.no_sku': ['没有这个 SKU：{sku}', 'No such SKU: {sku}'],
-  'inv.no_stock': ['{sku} 在任何仓库都没有库存记录', '{sku} has no stock row in any warehouse'],
-  'inv.total': ['合计', 'Total'],
-  'inv.no_list': [
-    '服务器还不能列出全部库存（GET /v1/stock），请按 SKU 查询；低库存见“低库存”页。',
-    'The server cannot list all stock yet (GET /v1/stock): look SKUs up; see the Low stock tab for what is short.',
-  ],
   'inv.low_intro': ['可用数量（在库 − 预占）低于安全库存的仓库与 SKU。', 'Every warehouse and SKU whose available units (on hand − reserved) are below the safety stock.'],
   'inv.low_none': ['没有低于安全库存的商品', 'Nothing is below its safety stock'],
   'inv.short_by': ['差 {n}', 'short {n}'],
@@ -165,99 +154,8 @@ function StockList({ query }) {
   );
 }
 
-// An older server: each SKU looked up on its own (its catalog name alongside).
-function StockSearch({ query }) {
-  useLang();
-  const skus = linesToList((query.get('sku') || '').replace(/\s+/g, ','));
-  const [text, setText] = useState(skus.join(' '));
-  const [results, setResults] = useState(null);
-  const key = skus.join(',');
-  useEffect(() => {
-    if (!skus.length) {
-      setResults(null);
-      return;
-    }
-    let live = true;
-    setResults(null);
-    Promise.all(
-      skus.map(async (sku) => {
-        try {
-          const [stock, item] = await Promise.all([get(`/stock/${enc(sku)}`), get(`/skus/${enc(sku)}`).catch(() => null)]);
-          return { sku, stock, name: item && item.name };
-        } catch (error) {
-          return { sku, error };
-        }
-      }),
-    ).then((r) => live && setResults(r));
-    return () => {
-      live = false;
-    };
-  }, [key]);
-  const submit = (ev) => {
-    ev.preventDefault();
-    const list = linesToList(text.replace(/\s+/g, ','));
-    navigate('/inventory/stock' + (list.length ? '?sku=' + enc(list.join(',')) : ''));
-  };
-  const rows = [];
-  const notes = [];
-  for (const r of results || []) {
-    if (r.error) {
-      if (r.error.status === 404) notes.push(<div class="error-box" key={r.sku}>{t('inv.no_sku', { sku: r.sku })}</div>);
-      else notes.push(<AdminError key={r.sku} error={r.error} />);
-    } else if (!r.stock.warehouses || r.stock.warehouses.length === 0) {
-      notes.push(<div class="empty" key={r.sku}>{t('inv.no_stock', { sku: r.sku })}</div>);
-    } else {
-      for (const w of r.stock.warehouses) rows.push({ ...w, sku: r.sku, name: r.name });
-    }
-  }
-  return (
-    <div class="inv-stock" data-mode="search">
-      <div class="remark adm-gap">{t('inv.no_list')}</div>
-      <form class="toolbar inv-filters" onSubmit={submit}>
-        <input name="sku" placeholder={t('inv.search_skus')} value={text} onInput={(e) => setText(e.currentTarget.value)} />
-        <button type="submit" class="primary">
-          {t('action.search')}
-        </button>
-      </form>
-      {!skus.length && <div class="empty">{t('inv.search_hint')}</div>}
-      <Loading when={skus.length > 0 && !results} />
-      {notes}
-      {results &&
-        results
-          .filter((r) => r.stock && r.stock.warehouses && r.stock.warehouses.length)
-          .map((r) => (
-            <div class="inv-sum" key={r.sku} data-sum={r.sku}>
-              <span>
-                <code>{r.sku}</code> {r.name}
-              </span>
-              <span>
-                {t('inv.total')} · {t('inv.on_hand')} <strong>{r.stock.on_hand}</strong>
-              </span>
-              <span>
-                {t('inv.reserved')} <strong>{r.stock.reserved}</strong>
-              </span>
-              <span>
-                {t('inv.available')} <strong>{r.stock.available}</strong>
-              </span>
-            </div>
-          ))}
-      {rows.length > 0 && <StockTable rows={rows} showName />}
-    </div>
-  );
-}
-
 function StockTab({ query }) {
-  const [mode, setMode] = useState(null);
-  const [error, setError] = useState(null);
-  useEffect(() => {
-    get('/stock', { limit: 1 }).then(
-      () => setMode('list'),
-      (e) => (e.status === 404 || e.status === 405 ? setMode('search') : setError(e)),
-    );
-  }, []);
-  if (error) return <AdminError error={error} />;
-  if (!mode) return <Loading when />;
-  return mode === 'list' ? <StockList query={query} /> : <StockSearch query={query} />;
+  return <StockList query={query} />;
 }
 
 function LowTab() {
