@@ -143,19 +143,19 @@ static enum MHD_Result send_result(struct MHD_Connection *conn, svc_result_t *r,
                                    const char *location) {
     if (r->err != ORDO_E_OK)
         return send_problem_after(conn, r->err, r->detail, r->errors, r->retry_after_s);
+    /* Location names what a 201 created or where a 202's outcome will be. */
+    if (r->http_status != 201 && r->http_status != 202)
+        location = NULL;
     if (r->body_text) {
         char *text = r->body_text; /* the response takes it */
         r->body_text = NULL;
         return send_bytes(conn, r->http_status,
                           r->content_type ? r->content_type : "application/json", text, r->body_len,
-                          r->http_status == 201 || r->http_status == 202 ? location : NULL,
-                          r->set_cookie, r->retry_after_s);
+                          location, r->set_cookie, r->retry_after_s);
     }
     json_t *body = r->body ? r->body : json_object();
-    enum MHD_Result ret =
-        send_json(conn, r->http_status, body, "application/json",
-                  r->http_status == 201 || r->http_status == 202 ? location : NULL, r->set_cookie,
-                  r->retry_after_s);
+    enum MHD_Result ret = send_json(conn, r->http_status, body, "application/json", location,
+                                    r->set_cookie, r->retry_after_s);
     if (!r->body)
         json_decref(body);
     return ret;
