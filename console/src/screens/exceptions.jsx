@@ -6,7 +6,7 @@ import { useState } from 'preact/hooks';
 import { get, post, enc } from '../api.js';
 import { formatTime, register, t, tCode, useLang } from '../i18n.js';
 import { navigate, queryOf } from '../router.js';
-import { Empty, ErrorBox, Field, Loading, Pager, StatusBadge, useApi, usePaged } from '../ui/components.jsx';
+import { CodeSelect, Empty, ErrorBox, Field, Loading, Pager, StatusBadge, useApi, usePaged } from '../ui/components.jsx';
 import { money } from '../ui/format.js';
 import './exceptions.css';
 
@@ -304,25 +304,15 @@ export function ExceptionPool({ session, path }) {
         </label>
         <label class="field">
           <span class="field-label">{t('exc.f.severity')}</span>
-          <select name="severity" value={filters.severity} onChange={(ev) => setFilter({ severity: ev.target.value })}>
-            <option value="">{t('common.all')}</option>
-            <option value="red">{tCode('exsev', 'red')}</option>
-            <option value="yellow">{tCode('exsev', 'yellow')}</option>
-          </select>
+          <CodeSelect name="severity" value={filters.severity} codes={['red', 'yellow']} prefix="exsev" onChange={(v) => setFilter({ severity: v })} />
         </label>
         <label class="field">
           <span class="field-label">{t('exc.f.code')}</span>
-          <select name="code" value={filters.code} onChange={(ev) => setFilter({ code: ev.target.value })}>
-            <option value="">{t('common.all')}</option>
-            {codeOptions(summary.data, filters.code).map((c) => <option key={c} value={c}>{tCode('excode', c)}</option>)}
-          </select>
+          <CodeSelect name="code" value={filters.code} codes={codeOptions(summary.data, filters.code)} prefix="excode" onChange={(v) => setFilter({ code: v })} />
         </label>
         <label class="field">
           <span class="field-label">{t('exc.f.decision')}</span>
-          <select name="decision" value={filters.decision} onChange={(ev) => setFilter({ decision: ev.target.value })}>
-            <option value="">{t('common.all')}</option>
-            {['none', 'wait', 'swap', 'cancel', 'split'].map((d) => <option key={d} value={d}>{tCode('exdec', d)}</option>)}
-          </select>
+          <CodeSelect name="decision" value={filters.decision} codes={['none', 'wait', 'swap', 'cancel', 'split']} prefix="exdec" onChange={(v) => setFilter({ decision: v })} />
         </label>
         <form class="exc-inline" onSubmit={(ev) => { ev.preventDefault(); setFilter({ owner: ownerText.trim(), order_no: orderText.trim() }); }}>
           <label class="field">

@@ -4,7 +4,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { formatTime, t, tCode, useLang } from '../i18n.js';
 import { navigate, queryOf } from '../router.js';
-import { ChannelBadge, Empty, ErrorBox, Loading, Pager, StatusBadge, usePaged } from '../ui/components.jsx';
+import { ChannelBadge, CodeSelect, Empty, ErrorBox, Loading, Pager, StatusBadge, usePaged } from '../ui/components.jsx';
 import { money } from '../ui/format.js';
 import './orders.css';
 import './orders_words.jsx';
@@ -98,40 +98,15 @@ export function Orders({ path }) {
         </button>
         <label class="inline">
           {t('orders.filter_status')}
-          <select name="status" value={filters.status || ''} onChange={(e) => set('status', e.currentTarget.value)}>
-            <option value="">{t('common.all')}</option>
-            {STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {tCode('status', s)}
-              </option>
-            ))}
-          </select>
+          <CodeSelect name="status" value={filters.status} codes={STATUSES} prefix="status" onChange={(v) => set('status', v)} />
         </label>
         <label class="inline">
           {t('orders.filter_channel')}
-          <select name="channel" value={filters.channel || ''} onChange={(e) => set('channel', e.currentTarget.value)}>
-            <option value="">{t('common.all')}</option>
-            {CHANNELS.map((c) => (
-              <option key={c} value={c}>
-                {tCode('channel', c)}
-              </option>
-            ))}
-          </select>
+          <CodeSelect name="channel" value={filters.channel} codes={CHANNELS} prefix="channel" onChange={(v) => set('channel', v)} />
         </label>
         <label class="inline">
           {t('orders.filter_exception')}
-          <select
-            name="exception"
-            value={filters.exception || ''}
-            onChange={(e) => set('exception', e.currentTarget.value)}
-          >
-            <option value="">{t('common.all')}</option>
-            {EXCEPTION_CODES.map((c) => (
-              <option key={c} value={c}>
-                {tCode('exc', c)}
-              </option>
-            ))}
-          </select>
+          <CodeSelect name="exception" value={filters.exception} codes={EXCEPTION_CODES} prefix="exc" onChange={(v) => set('exception', v)} />
         </label>
         {Object.keys(filters).length > 0 && (
           <button type="button" class="link clear-filters" onClick={() => navigate('/orders')}>

@@ -5,7 +5,7 @@
 import { useState } from 'preact/hooks';
 import { api, enc, patch, post } from '../api.js';
 import { formatTime, register, t, tCode, useLang } from '../i18n.js';
-import { ChannelBadge, ErrorBox, Field, Loading, Pager, StatusBadge, usePaged } from '../ui/components.jsx';
+import { ChannelBadge, CodeSelect, ErrorBox, Field, Loading, Pager, StatusBadge, usePaged } from '../ui/components.jsx';
 import { duration, money } from '../ui/format.js';
 import { CHANNELS, Flags, units } from './orders.jsx';
 import './orders.css';
@@ -309,25 +309,11 @@ export function Review() {
       >
         <label class="inline">
           {t('review.filter_reason')}
-          <select name="reason" value={draft.reason} onChange={(e) => choose('reason', e.currentTarget.value)}>
-            <option value="">{t('common.all')}</option>
-            {HOLD_REASONS.map((r) => (
-              <option key={r} value={r}>
-                {tCode('hold', r)}
-              </option>
-            ))}
-          </select>
+          <CodeSelect name="reason" value={draft.reason} codes={HOLD_REASONS} prefix="hold" onChange={(v) => choose('reason', v)} />
         </label>
         <label class="inline">
           {t('review.filter_channel')}
-          <select name="channel" value={draft.channel} onChange={(e) => choose('channel', e.currentTarget.value)}>
-            <option value="">{t('common.all')}</option>
-            {CHANNELS.map((c) => (
-              <option key={c} value={c}>
-                {tCode('channel', c)}
-              </option>
-            ))}
-          </select>
+          <CodeSelect name="channel" value={draft.channel} codes={CHANNELS} prefix="channel" onChange={(v) => choose('channel', v)} />
         </label>
         <label class="inline">
           {t('review.min_amount')}

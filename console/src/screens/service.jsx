@@ -6,7 +6,7 @@ import { useCallback, useEffect, useState } from 'preact/hooks';
 import { enc, get, post } from '../api.js';
 import { formatTime, register, t, tCode, useLang } from '../i18n.js';
 import { navigate, queryOf } from '../router.js';
-import { Empty, ErrorBox, Field, Loading, Pager, StatusBadge, useApi, usePaged } from '../ui/components.jsx';
+import { CodeSelect, Empty, ErrorBox, Field, Loading, Pager, StatusBadge, useApi, usePaged } from '../ui/components.jsx';
 import { duration, money } from '../ui/format.js';
 import { ExceptionRow, LOGISTICS_KINDS, loadLogisticsCases, toFen } from './exceptions.jsx';
 import './exceptions.css';
@@ -227,10 +227,7 @@ function TicketList({ session, q }) {
       <div class="toolbar card svc-filters">
         <label class="field">
           <span class="field-label">{t('svc.f.status')}</span>
-          <select name="status" value={filters.status} onChange={(ev) => setFilter({ status: ev.target.value })}>
-            <option value="">{t('common.all')}</option>
-            {STATUSES.map((s) => <option key={s} value={s}>{tCode('asstatus', s)}</option>)}
-          </select>
+          <CodeSelect name="status" value={filters.status} codes={STATUSES} prefix="asstatus" onChange={(v) => setFilter({ status: v })} />
         </label>
         <form class="exc-inline" onSubmit={(ev) => { ev.preventDefault(); setFilter({ assignee: assigneeText.trim(), order_no: orderText.trim() }); }}>
           <label class="field">

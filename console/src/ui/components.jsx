@@ -123,3 +123,19 @@ export function Empty({ when }) {
   useLang();
   return when ? <div class="empty">{t('common.empty')}</div> : null;
 }
+
+// A filter's choice among codes the server knows (statuses, channels, reasons…), each shown
+// in words (tCode(prefix, code)), with "all" (the empty value) first.
+export function CodeSelect({ name, value, codes, prefix, onChange }) {
+  useLang();
+  return (
+    <select name={name} value={value || ''} onChange={(e) => onChange(e.currentTarget.value)}>
+      <option value="">{t('common.all')}</option>
+      {codes.map((c) => (
+        <option key={c} value={c}>
+          {tCode(prefix, c)}
+        </option>
+      ))}
+    </select>
+  );
+}
