@@ -909,12 +909,7 @@ void after_sales_list(app_t *app, const after_sales_filter_t *f, int64_t as_of, 
                             json_boolean(d && rfc3339_parse(d, &deadline) && deadline < as_of));
         json_object_del(t, "order_id");
     }
-    json_t *cursor = json_null();
-    if (json_array_size(items) == (size_t)f->limit && f->limit > 0)
-        cursor =
-            json_sprintf("%lld", (long long)json_integer_value(json_object_get(
-                                     json_array_get(items, json_array_size(items) - 1), "id")));
-    svc_ok(r, 200, json_pack("{s:o, s:o}", "items", items, "next_cursor", cursor));
+    svc_ok_id_page(r, items, f->limit);
 }
 
 void after_sales_damaged(app_t *app, const char *warehouse, svc_result_t *r) {

@@ -30,16 +30,7 @@ void exception_list(app_t *app, const exception_filter_t *f, svc_result_t *r) {
         svc_fail(r, ORDO_E_STORE, "cannot read the exception pool: %s", s->vt->errmsg(s));
         return;
     }
-    json_t *next = json_null();
-    size_t n = json_array_size(items);
-    if (n > 0 && n == (size_t)f->limit) {
-        char cursor[32];
-        snprintf(
-            cursor, sizeof cursor, "%lld",
-            (long long)json_integer_value(json_object_get(json_array_get(items, n - 1), "id")));
-        next = json_string(cursor);
-    }
-    svc_ok(r, 200, json_pack("{s:o, s:o}", "items", items, "next_cursor", next));
+    svc_ok_id_page(r, items, f->limit);
 }
 
 /* The code's entry in codes, added (with zero counts) when it is not the last one: the store

@@ -392,12 +392,7 @@ void refunds_list(app_t *app, const refund_filter_t *f, svc_result_t *r) {
         svc_fail(r, ORDO_E_STORE, "cannot read the refunds");
         return;
     }
-    json_t *cursor = json_null();
-    if (json_array_size(items) == (size_t)f->limit && f->limit > 0)
-        cursor =
-            json_sprintf("%lld", (long long)json_integer_value(json_object_get(
-                                     json_array_get(items, json_array_size(items) - 1), "id")));
-    svc_ok(r, 200, json_pack("{s:o, s:o}", "items", items, "next_cursor", cursor));
+    svc_ok_id_page(r, items, f->limit);
 }
 
 void refund_get(app_t *app, int64_t id, svc_result_t *r) {

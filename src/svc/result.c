@@ -66,3 +66,12 @@ void svc_ok(svc_result_t *r, int http_status, json_t *body) {
     json_decref(r->body);
     r->body = body;
 }
+
+void svc_ok_id_page(svc_result_t *r, json_t *items, int limit) {
+    size_t n = json_array_size(items);
+    json_t *next = json_null();
+    if (limit > 0 && n == (size_t)limit)
+        next = json_sprintf("%lld", (long long)json_integer_value(
+                                        json_object_get(json_array_get(items, n - 1), "id")));
+    svc_ok(r, 200, json_pack("{s:o, s:o}", "items", items, "next_cursor", next));
+}

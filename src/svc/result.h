@@ -35,5 +35,8 @@ ordo_err_t svc_fail(svc_result_t *r, ordo_err_t e, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Sets success with status and body (takes the reference). */
 void svc_ok(svc_result_t *r, int http_status, json_t *body);
+/* 200 with a page of a list read newest first by id: {items, next_cursor}, the cursor the
+ * last item's id (as text) when the page is full, else null. Takes items. */
+void svc_ok_id_page(svc_result_t *r, json_t *items, int limit);
 
 #endif
