@@ -7,6 +7,9 @@
  * webhooks, message senders, tracking providers) and users are the admin's. */
 #include "http/permissions.h"
 
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define RV ROLE_BIT(ROLE_REVIEWER)
@@ -176,12 +179,31 @@ const route_permission_t route_permissions[] = {
 
 const int route_permissions_count = sizeof route_permissions / sizeof route_permissions[0];
 
-const route_permission_t *route_permission(const http_route_t *route) {
+static const route_permission_t *find_permission(const char *method, const char *pattern) {
     for (int i = 0; i < route_permissions_count; i++)
-        if (strcmp(route_permissions[i].pattern, route->pattern) == 0 &&
-            strcmp(route_permissions[i].method, route->method) == 0)
+        if (strcmp(route_permissions[i].pattern, pattern) == 0 &&
+            strcmp(route_permissions[i].method, method) == 0)
             return &route_permissions[i];
     return NULL;
+}
+
+/* Each route's entry, found once: asking is then an index on every request. */
+static const route_permission_t **permission_of_route;
+static pthread_once_t permission_index_once = PTHREAD_ONCE_INIT;
+
+static void build_permission_index(void) {
+    permission_of_route = calloc((size_t)http_routes_count, sizeof *permission_of_route);
+    for (int i = 0; permission_of_route && i < http_routes_count; i++)
+        permission_of_route[i] = find_permission(http_routes[i].method, http_routes[i].pattern);
+}
+
+const route_permission_t *route_permission(const http_route_t *route) {
+    pthread_once(&permission_index_once, build_permission_index);
+    uintptr_t at = (uintptr_t)route, first = (uintptr_t)http_routes;
+    size_t i = (at - first) / sizeof *route;
+    if (permission_of_route && at >= first && i < (size_t)http_routes_count)
+        return permission_of_route[i];
+    return find_permission(route->method, route->pattern);
 }
 
 bool route_allowed(const http_route_t *route, role_t role) {
